@@ -1,0 +1,18 @@
+"""Loss Landscape Lab: page setup and navigation, nothing else."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Loss Landscape Lab",
+    page_icon="⛰️",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = {
+    "Explore": [
+        st.Page("pages/explorer.py", title="Explorer", icon="🏁", default=True),
+    ],
+}
+
+st.navigation(PAGES).run()
