@@ -430,7 +430,8 @@ class _SceneRenderer:
             (cross3,) = ax3.plot(np.array([cx]), np.array([cy]), np.array([cz]), **cross_kw)
             (path2,) = ax2.plot([], [], **line_kw)
             (dot2,) = ax2.plot([], [], **dot_kw)
-            (cross2,) = ax2.plot([cx], [cy], **cross_kw)
+            # Unclipped: a run that flew off the map gets its cross on the map's edge.
+            (cross2,) = ax2.plot([cx], [cy], clip_on=False, **cross_kw)
             note = ax2.annotate(
                 f"diverged at step {k}", (cx, cy), xytext=(8, 8), textcoords="offset points",
                 fontsize=0.85 * fs, fontweight="bold", color=color, animated=True,
@@ -458,9 +459,12 @@ class _SceneRenderer:
                        path_effects=_OUTLINE, label=label),
             )  # fmt: skip
 
-        fig.text(0.5, 0.975, title, ha="center", va="top", fontsize=1.35 * fs, weight="bold")
+        # Margins are in font sizes (points), so they hold at any figure height.
+        px_per_pt = dpi / 72.0
+        title_y = 1.0 - 0.5 * fs * px_per_pt / height
+        fig.text(0.5, title_y, title, ha="center", va="top", fontsize=1.35 * fs, weight="bold")
         self.step_text = fig.text(
-            0.99, 0.975, "", ha="right", va="top", fontsize=1.1 * fs,
+            0.99, title_y, "", ha="right", va="top", fontsize=1.1 * fs,
             family="DejaVu Sans Mono", animated=True,
         )  # fmt: skip
         legend_top = 0.0
@@ -475,9 +479,8 @@ class _SceneRenderer:
             extent = legend.get_window_extent(canvas.get_renderer())
             legend_top = extent.y1 / height
         # Room for tick labels and the axis label under the contour map, in font sizes.
-        px_per_pt = dpi / 72.0
         bottom = legend_top + 3.4 * fs * px_per_pt / height
-        top = 1.0 - 3.0 * fs * px_per_pt / height
+        top = 1.0 - 3.3 * fs * px_per_pt / height
         ax2.set_position((0.53, bottom, 0.37, top - bottom))
         cax.set_position((0.915, bottom, 0.012, top - bottom))
         top3 = 1.0 - 1.8 * fs * px_per_pt / height
