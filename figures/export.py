@@ -624,7 +624,7 @@ def write_gif(frames, path_or_buffer=None, fps=20, colors=255, keep_colors=()):
     and lets the writer (Pillow, ``optimize=True``) store each frame as the region that
     changed with unchanged pixels transparent, which compresses ~14x better here. One
     palette slot is left free for that transparency. imageio's pillow plugin quantizes each
-    frame on its own, which measured 15x slower and 6x larger (benchmarks/bench_export.py),
+    frame on its own, which measured ~15x slower to encode and ~5x larger (bench_export.py),
     so Pillow is called directly.
 
     Parameters
