@@ -1,0 +1,395 @@
+"""The animation player's payload: a surface grid and whole trajectories, sent once.
+
+The browser (``ui/player/player.js``) reveals each path client-side, step by step, so the
+payload holds every point exactly once and grows linearly with the number of steps. A
+frames-based Plotly animation (see :func:`figures.naive_frames_figure`) instead repeats
+the path so far in every frame and grows with steps squared.
+
+All presentation maths (log colouring, clipping, lifting the paths above the surface)
+happens in the browser from the few numbers in ``payload["zscale"]``, so the surface and
+the paths can never disagree on it.
+"""
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from figures._arrays import encode_array
+
+#: Above this many steps the payload keeps every k-th step (and says so); at or below it,
+#: every step is sent and animated.
+MAX_FRAMES = 5000
+
+#: Version of the payload layout; the player refuses payloads it does not know.
+PAYLOAD_VERSION = 1
+
+THEMES = ("light", "dark")
+
+
+class Run(NamedTuple):
+    """One optimizer run, as the player needs it.
+
+    Any object with these attributes, or a mapping with these keys, works too
+    (``colour`` is accepted for ``color``).
+
+    Attributes
+    ----------
+    label : str
+        Legend text, including the hyperparameters (e.g. ``"Adam lr=0.01"``).
+    color : str
+        Any CSS colour (``"#1f77b4"``, ``"crimson"``, ``"rgb(...)"``).
+    points : numpy.ndarray
+        ``(steps + 1, 2)`` positions; row 0 is the start.
+    values : numpy.ndarray
+        ``(steps + 1,)`` loss at each position.
+    diverged_at : int
+        First step whose point, value or gradient was non-finite or escaped; -1 if never.
+    """
+
+    label: str
+    color: str
+    points: Any
+    values: Any
+    diverged_at: int = -1
+
+
+def _field(run, name, *aliases, default=None, required=True):
+    """Read ``name`` (or an alias) from a mapping or an object."""
+    for key in (name, *aliases):
+        if isinstance(run, Mapping):
+            if key in run:
+                return run[key]
+        elif hasattr(run, key):
+            return getattr(run, key)
+    if required:
+        raise ValueError(f"run {run!r:.60} has no field {name!r}")
+    return default
+
+
+def as_run(run):
+    """Normalize a run given as a :class:`Run`, a mapping or an object.
+
+    Parameters
+    ----------
+    run : Run, Mapping or object
+        Must provide ``label``, ``color`` (or ``colour``), ``points``, ``values``, and
+        optionally ``diverged_at``.
+
+    Returns
+    -------
+    Run
+        With float64 arrays, ``points`` of shape (n, 2) and ``values`` of shape (n,).
+
+    Raises
+    ------
+    ValueError
+        If a field is missing or the shapes disagree.
+    """
+    points = np.asarray(_field(run, "points"), dtype=np.float64)
+    values = np.asarray(_field(run, "values"), dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] < 1:
+        raise ValueError(f"points must have shape (steps + 1, 2), got {points.shape}")
+    if values.shape != (points.shape[0],):
+        raise ValueError(f"values must have shape ({points.shape[0]},), got {values.shape}")
+    diverged = _field(run, "diverged_at", default=-1, required=False)
+    diverged = -1 if diverged is None else int(diverged)
+    return Run(
+        label=str(_field(run, "label")),
+        color=str(_field(run, "color", "colour")),
+        points=points,
+        values=values,
+        diverged_at=diverged,
+    )
+
+
+def _finite_or_none(value):
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def grid_value(xs, ys, z, x, y):
+    """Bilinear interpolation of a grid at one point (NaN outside the grid).
+
+    Parameters
+    ----------
+    xs, ys : numpy.ndarray
+        Increasing grid coordinates, shapes (nx,) and (ny,).
+    z : numpy.ndarray
+        Values, shape (ny, nx): ``z[j, i]`` is the value at ``(xs[i], ys[j])``.
+    x, y : float
+        Where to interpolate.
+
+    Returns
+    -------
+    float
+    """
+    if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+        return float("nan")
+    i = int(np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2))
+    j = int(np.clip(np.searchsorted(ys, y) - 1, 0, len(ys) - 2))
+    tx = (x - xs[i]) / (xs[i + 1] - xs[i])
+    ty = (y - ys[j]) / (ys[j + 1] - ys[j])
+    top = (1 - tx) * z[j, i] + tx * z[j, i + 1]
+    bottom = (1 - tx) * z[j + 1, i] + tx * z[j + 1, i + 1]
+    return float((1 - ty) * top + ty * bottom)
+
+
+def _zscale(z, log_z, z_clip, label):
+    """Numbers the browser needs to map a loss value to a height and a colour.
+
+    Linear: ``t = min(v, clip)``. Log: ``t = log10(max(min(v, clip) - shift, floor))``
+    with ``shift = zmin - floor`` and ``floor = 1e-4 * (zmax - zmin)``, so the grid spans
+    about four decades above its lowest value and paths converging below it rest on the
+    floor instead of plunging to -inf.
+    """
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        raise ValueError("the surface grid has no finite value")
+    zmin, zmax = float(finite.min()), float(finite.max())
+    if z_clip is not None:
+        z_clip = float(z_clip)
+        if not math.isfinite(z_clip) or z_clip <= zmin:
+            raise ValueError(f"z_clip={z_clip} must be finite and above the grid minimum {zmin}")
+        zmax = min(zmax, z_clip)
+    scale = {"log": bool(log_z), "clip": z_clip, "zmin": zmin, "zmax": zmax, "label": label}
+    if log_z:
+        floor = max(1e-4 * (zmax - zmin), 1e-12 * max(1.0, abs(zmin)))
+        scale["floor"] = floor
+        scale["shift"] = zmin - floor
+    return scale
+
+
+def _last_visible(points, values, stop, domain, pad=0.02):
+    """Index of the last point at or before ``stop`` that is finite and inside the view."""
+    (x0, x1), (y0, y1) = domain
+    dx, dy = pad * (x1 - x0), pad * (y1 - y0)
+    head_points, head_values = points[: stop + 1], values[: stop + 1]
+    finite = np.isfinite(head_points).all(axis=1) & np.isfinite(head_values)
+    inside = (
+        finite
+        & (head_points[:, 0] >= x0 - dx)
+        & (head_points[:, 0] <= x1 + dx)
+        & (head_points[:, 1] >= y0 - dy)
+        & (head_points[:, 1] <= y1 + dy)
+    )
+    for mask in (inside, finite):
+        idx = np.flatnonzero(mask)
+        if idx.size:
+            return int(idx[-1])
+    return -1
+
+
+def _frame_steps(runs, n_points, max_frames):
+    """Pick the steps shown as frames: all of them, or every k-th plus the ones that matter."""
+    steps = n_points - 1
+    if steps <= max_frames:
+        return None, 1
+    stride = math.ceil(steps / max_frames)
+    keep = set(range(0, n_points, stride))
+    keep.add(steps)
+    # Never hide the moment a run diverges or the last point it reached.
+    for run, last in runs:
+        keep.add(len(run.values) - 1)
+        if run.diverged_at >= 0:
+            keep.update({min(run.diverged_at, steps), last})
+    keep.discard(-1)
+    return np.array(sorted(keep), dtype=np.int64), stride
+
+
+def player_payload(
+    xs,
+    ys,
+    z,
+    runs,
+    *,
+    domain=None,
+    start=None,
+    minima=(),
+    log_z=False,
+    z_clip=None,
+    z_label="loss",
+    title="",
+    theme="light",
+    surface_id=None,
+    camera=None,
+    max_frames=MAX_FRAMES,
+):
+    """Build the player's JSON-able payload: the grid and every run's whole path, once.
+
+    Parameters
+    ----------
+    xs : array_like
+        Grid x coordinates, shape (nx,), increasing.
+    ys : array_like
+        Grid y coordinates, shape (ny,), increasing.
+    z : array_like
+        Loss on the grid, shape (ny, nx), ``z[j, i] = f(xs[i], ys[j])``; NaN allowed
+        (drawn as holes).
+    runs : sequence of Run, Mapping or object
+        Each with ``label``, ``color`` (or ``colour``), ``points`` (steps + 1, 2),
+        ``values`` (steps + 1,) and ``diverged_at`` (int, -1 = never). A
+        ``optimizers.Trajectory`` holds these for N runs; pass one per row.
+    domain : ((float, float), (float, float)), optional
+        ``((xmin, xmax), (ymin, ymax))``: the view. Defaults to the grid's extent.
+    start : (float, float), optional
+        The start point to mark (a diamond).
+    minima : sequence of (x, y) or (x, y, value), optional
+        Known minima to mark (stars); without a value, it is interpolated on the grid.
+    log_z : bool
+        Colour and height on a log scale (for values spanning decades).
+    z_clip : float, optional
+        Upper limit of the colour and height scale; higher values are drawn at it and the
+        colour bar says so.
+    z_label : str
+        Name of the plotted quantity (colour bar title).
+    title : str
+        Shown above the two charts; empty for none.
+    theme : {"light", "dark"}
+        Colours of the player.
+    surface_id : str, optional
+        Identity of the surface: while it stays the same, the player keeps the user's 3-D
+        camera and 2-D zoom across new payloads (Plotly ``uirevision``). Defaults to a
+        hash of the grid, the domain and the z scaling.
+    camera : dict, optional
+        Initial 3-D camera in Plotly's form, e.g. ``{"eye": {"x": -0.75, "y": -0.95,
+        "z": 2.0}}`` (also ``center``, ``up``); the player's default looks from high up.
+        Only used for a new surface: the user's own camera wins while the surface stays.
+    max_frames : int
+        At most this many steps are animated; longer runs are shown every k-th step
+        (plus the steps where runs diverge) and ``payload["subsampled"]`` is True.
+
+    Returns
+    -------
+    dict
+        JSON-able. Arrays are ``{"dtype", "shape", "b64"}`` (float32 little-endian, see
+        :func:`figures._arrays.decode_array`); NaN marks points after a divergence. Keys:
+        ``kind``, ``version``, ``id`` (hash of the content), ``surface_id``, ``title``,
+        ``theme``, ``domain``, ``grid`` {x, y, z}, ``zscale``, ``steps`` (last step),
+        ``frames`` (number of animation frames), ``stride``, ``subsampled``,
+        ``frame_steps`` (int32 step of each frame, or None when every step is a frame),
+        ``start``, ``minima``, ``camera``, ``runs`` (label, color, xy, values,
+        diverged_at, marker).
+
+    Raises
+    ------
+    ValueError
+        On inconsistent shapes, an unknown theme, or a grid without finite values.
+    """
+    xs = np.asarray(xs, dtype=np.float64)
+    ys = np.asarray(ys, dtype=np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    if xs.ndim != 1 or ys.ndim != 1 or xs.size < 2 or ys.size < 2:
+        raise ValueError("xs and ys must be 1-D with at least 2 values each")
+    if z.shape != (ys.size, xs.size):
+        raise ValueError(f"z must have shape (len(ys), len(xs)) = {(ys.size, xs.size)}")
+    if theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
+    if domain is None:
+        domain = ((xs[0], xs[-1]), (ys[0], ys[-1]))
+    domain = [[float(v) for v in domain[0]], [float(v) for v in domain[1]]]
+    zscale = _zscale(z, log_z, z_clip, z_label)
+
+    runs = [as_run(r) for r in runs]
+    n_points = max((len(r.values) for r in runs), default=1)
+    with_last = []
+    for run in runs:
+        points, values = run.points.copy(), run.values.copy()
+        k = run.diverged_at
+        if 0 <= k < len(values) - 1:
+            points[k + 1 :] = np.nan  # nothing is drawn after the divergence
+            values[k + 1 :] = np.nan
+        run = run._replace(points=points, values=values)
+        last = _last_visible(points, values, k, domain) if k >= 0 else -1
+        with_last.append((run, last))
+
+    frame_steps, stride = _frame_steps(with_last, n_points, max_frames)
+    out_runs = []
+    for run, last in with_last:
+        # Pad shorter runs with NaN so every run has one row per frame.
+        pad = n_points - len(run.values)
+        points = np.vstack([run.points, np.full((pad, 2), np.nan)])
+        values = np.concatenate([run.values, np.full(pad, np.nan)])
+        if frame_steps is not None:
+            points, values = points[frame_steps], values[frame_steps]
+        marker = None
+        if last >= 0:
+            x, y = run.points[last]
+            marker = {
+                "step": last,
+                "x": float(x),
+                "y": float(y),
+                "value": _finite_or_none(run.values[last]),
+            }
+        out_runs.append(
+            {
+                "label": run.label,
+                "color": run.color,
+                "xy": encode_array(points),
+                "values": encode_array(values),
+                "diverged_at": run.diverged_at,
+                "marker": marker,  # where the ✕ goes once the animation passes diverged_at
+            }
+        )
+
+    def mark(x, y, value=None):
+        if value is None:
+            value = grid_value(xs, ys, z, float(x), float(y))
+        return {"x": float(x), "y": float(y), "value": _finite_or_none(value)}
+
+    payload = {
+        "kind": "loss-landscape-player",
+        "version": PAYLOAD_VERSION,
+        "title": str(title),
+        "theme": theme,
+        "domain": domain,
+        "grid": {"x": encode_array(xs), "y": encode_array(ys), "z": encode_array(z)},
+        "zscale": zscale,
+        "steps": n_points - 1,
+        "frames": n_points if frame_steps is None else int(frame_steps.size),
+        "stride": stride,
+        "subsampled": frame_steps is not None,
+        "frame_steps": None if frame_steps is None else encode_array(frame_steps, "i4"),
+        "start": None if start is None else mark(start[0], start[1]),
+        "minima": [mark(*m[:2], m[2] if len(m) > 2 else None) for m in minima],
+        "camera": None if camera is None else _camera(camera),
+        "runs": out_runs,
+    }
+    if surface_id is None:
+        surface_id = _digest([payload["grid"], payload["domain"], payload["zscale"]], length=16)
+    payload["surface_id"] = str(surface_id)
+    payload["id"] = _digest(payload, length=16)
+    return payload
+
+
+def _camera(camera):
+    out = {}
+    for part in ("eye", "center", "up"):
+        if part in camera:
+            out[part] = {axis: float(camera[part][axis]) for axis in ("x", "y", "z")}
+    if "eye" not in out:
+        raise ValueError("camera needs at least an 'eye' with x, y, z")
+    return out
+
+
+def _digest(obj, length=16):
+    text = json.dumps(obj, sort_keys=True, allow_nan=False)
+    return hashlib.blake2b(text.encode(), digest_size=length // 2).hexdigest()
+
+
+def payload_bytes(payload):
+    """Size of the payload as JSON on the wire, in bytes.
+
+    Parameters
+    ----------
+    payload : dict
+        As returned by :func:`player_payload`.
+
+    Returns
+    -------
+    int
+    """
+    return len(json.dumps(payload, separators=(",", ":"), allow_nan=False).encode())

@@ -1,0 +1,231 @@
+"""Small static figures for the pages, as plain dicts (no ``go.Figure`` validation).
+
+Each function returns ``{"data": [...], "layout": {...}}``, which ``st.plotly_chart`` and
+``plotly.io`` accept as a figure. Arrays stay NumPy (plotly encodes them as typed arrays).
+Runs are the same objects :func:`figures.player_payload` takes (label, color, points,
+values, diverged_at) plus ``grad_norms`` for :func:`grad_norm_figure`.
+"""
+
+import numpy as np
+
+from figures.payload import _field, as_run
+
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 14}
+
+
+def _layout(title, xlabel, ylabel, *, log_y=False, height=320):
+    return {
+        "title": {"text": title, "x": 0.01, "xanchor": "left"} if title else None,
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 64, "r": 16, "t": 44 if title else 16, "b": 48},
+        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
+        "yaxis": {"title": {"text": ylabel}, "type": "log" if log_y else "linear"},
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.25, "x": 0},
+    }
+
+
+def _line_figure(runs, series, title, ylabel, *, log_y=False):
+    """One line per run; a diverged run ends with an ✕ and "diverged at step k"."""
+    data = []
+    for run, y in zip(runs, series, strict=True):
+        y = np.asarray(y, dtype=np.float64)
+        if log_y:
+            # A log axis cannot show 0 or negatives: drop them rather than let Plotly warn.
+            y = np.where(y > 0, y, np.nan)
+        steps = np.arange(y.size)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": steps,
+                "y": y,
+                "name": run.label,
+                "line": {"color": run.color, "width": 2.5},
+                "hovertemplate": "%{y:.4g}",
+            }
+        )
+        if run.diverged_at >= 0:
+            finite = np.flatnonzero(np.isfinite(y[: run.diverged_at + 1]))
+            if finite.size:
+                k = int(finite[-1])
+                data.append(
+                    {
+                        "type": "scatter",
+                        "mode": "markers+text",
+                        "x": [k],
+                        "y": [float(y[k])],
+                        "text": [f"diverged at step {run.diverged_at}"],
+                        "textposition": "top left",
+                        "textfont": {"color": run.color},
+                        "marker": {"symbol": "x", "size": 12, "color": run.color},
+                        "showlegend": False,
+                        "hoverinfo": "skip",
+                    }
+                )
+    return {"data": data, "layout": _layout(title, "step", ylabel, log_y=log_y)}
+
+
+def loss_figure(runs, log_y=False, *, title="Loss"):
+    """Loss against step, one line per run in the run's colour.
+
+    Parameters
+    ----------
+    runs : sequence of Run, Mapping or object
+        With ``label``, ``color``, ``points``, ``values``, ``diverged_at``.
+    log_y : bool
+        Log-scale y axis (non-positive values are left out).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    dict
+        A Plotly figure as a plain dict.
+    """
+    runs = [as_run(r) for r in runs]
+    return _line_figure(runs, [r.values for r in runs], title, "loss", log_y=log_y)
+
+
+def grad_norm_figure(runs, *, log_y=True, title="Gradient norm"):
+    """Gradient norm against step, one line per run.
+
+    Parameters
+    ----------
+    runs : sequence of Run, Mapping or object
+        As for :func:`loss_figure`, each also with ``grad_norms`` (steps + 1,).
+    log_y : bool
+        Log-scale y axis (default: gradient norms span decades).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    dict
+    """
+    norms = [np.asarray(_field(r, "grad_norms"), dtype=np.float64) for r in runs]
+    runs = [as_run(r) for r in runs]
+    return _line_figure(runs, norms, title, "‖∇f‖", log_y=log_y)
+
+
+def distance_figure(runs, minima, *, log_y=True, title="Distance to the nearest minimum"):
+    """Euclidean distance from each point to the nearest known minimum, per run.
+
+    Parameters
+    ----------
+    runs : sequence of Run, Mapping or object
+        As for :func:`loss_figure`.
+    minima : sequence of (x, y)
+        Known minima; with none, the figure has no lines and says so in its title.
+    log_y : bool
+        Log-scale y axis.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    dict
+    """
+    runs = [as_run(r) for r in runs]
+    mins = np.asarray([m[:2] for m in minima], dtype=np.float64).reshape(-1, 2)
+    if mins.shape[0] == 0:
+        return {"data": [], "layout": _layout(f"{title}: no known minimum", "step", "distance")}
+    dists = [
+        np.sqrt(((r.points[:, None, :] - mins[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
+        for r in runs
+    ]
+    return _line_figure(runs, dists, title, "distance", log_y=log_y)
+
+
+def heatmap_figure(
+    z,
+    xs,
+    ys,
+    *,
+    title="",
+    xlabel="x",
+    ylabel="y",
+    zlabel="",
+    colorscale="Viridis",
+    log_x=False,
+    log_y=False,
+    zmin=None,
+    zmax=None,
+    markers=None,
+    text=None,
+    equal_aspect=False,
+    height=420,
+):
+    """Draw a heatmap, for basin maps and hyperparameter sweeps.
+
+    Parameters
+    ----------
+    z : array_like
+        Shape (ny, nx); NaN cells are left blank.
+    xs, ys : array_like
+        Cell centres, shapes (nx,) and (ny,) (e.g. learning rates, momentum values).
+    title, xlabel, ylabel, zlabel : str
+        Texts; ``zlabel`` titles the colour bar.
+    colorscale : str or list
+        Any Plotly colour scale; a discrete list suits basin labels.
+    log_x, log_y : bool
+        Log axes (for learning-rate sweeps).
+    zmin, zmax : float, optional
+        Colour range; default is the data range.
+    markers : sequence of dict, optional
+        Extra points, each ``{"x", "y", "label", "color"?, "symbol"?}`` (e.g. minima).
+    text : array_like of str, optional
+        Shape (ny, nx) hover text per cell.
+    equal_aspect : bool
+        Same scale on both axes (for maps of the (x, y) plane).
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    dict
+    """
+    trace = {
+        "type": "heatmap",
+        "z": np.asarray(z, dtype=np.float64),
+        "x": np.asarray(xs, dtype=np.float64),
+        "y": np.asarray(ys, dtype=np.float64),
+        "colorscale": colorscale,
+        "colorbar": {"title": {"text": zlabel}},
+        "hovertemplate": f"{xlabel} = %{{x:.3g}}<br>{ylabel} = %{{y:.3g}}<br>"
+        f"{zlabel or 'value'} = %{{z:.4g}}<extra></extra>",
+    }
+    if zmin is not None:
+        trace["zmin"] = float(zmin)
+    if zmax is not None:
+        trace["zmax"] = float(zmax)
+    if text is not None:
+        trace["text"] = np.asarray(text)
+        trace["hovertemplate"] = "%{text}<extra></extra>"
+    data = [trace]
+    for m in markers or ():
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [m["x"]],
+                "y": [m["y"]],
+                "name": m.get("label", ""),
+                "marker": {
+                    "symbol": m.get("symbol", "star"),
+                    "size": 16,
+                    "color": m.get("color", "#f5b700"),
+                    "line": {"color": "#222222", "width": 1},
+                },
+                "hovertemplate": f"{m.get('label', '')} (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+            }
+        )
+    layout = _layout(title, xlabel, ylabel, height=height)
+    layout["hovermode"] = "closest"
+    layout["xaxis"]["type"] = "log" if log_x else "linear"
+    layout["yaxis"]["type"] = "log" if log_y else "linear"
+    layout["showlegend"] = bool(markers)
+    if equal_aspect:
+        layout["yaxis"].update(scaleanchor="x", scaleratio=1)
+    return {"data": data, "layout": layout}
