@@ -1,0 +1,675 @@
+"""A safe parser for formulas typed by users, such as ``sin(3x)cos(y) + 0.1(x^2+y^2)``.
+
+The text is untrusted. It is never given to ``eval``, ``sympify``, ``parse_expr`` or
+``lambdify``. Instead, in the calling process and without touching sympy:
+
+1. the length is bounded and every character must be in a small ASCII whitelist
+   (digits, letters, space, ``+ - * / ^ ( ) . ,``), so ``_``, quotes, brackets, ``=``,
+   ``:``, ``;``, ``@`` and unicode look-alikes are rejected with their position;
+2. a tokenizer checks every name against the whitelist (x, y, pi, e and the functions
+   in ``FUNCTIONS``), inserts the implicit multiplications (``3x``, ``2(x+1)``,
+   ``(x)(y)``, ``x y``, ``x sin(y)``), maps ``^`` to ``**`` and bounds the nesting;
+3. the token stream, re-joined, is parsed with ``ast.parse(mode="eval")`` and the tree
+   is walked: only numbers, the allowed names, ``+ - * / **``, unary ``+ -`` and calls
+   of allowed functions with one positional argument pass; node count, nesting depth,
+   literal size, constant exponents and towers of variable exponents are bounded.
+
+The symbolic work (building the sympy expression from the checked tree, the derivatives,
+the size check of the results, common subexpressions, LaTeX) runs in a separate worker
+process with a wall-clock limit (see `surfaces._worker`): some whitelisted inputs still
+make sympy slow, and neither threads nor ``signal.alarm`` (Streamlit runs scripts in a
+worker thread) can stop a C-level big-integer operation. The expressions come back
+pickled; they were built node by node from the whitelist, so lambdifying them in this
+process is safe.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import dataclasses
+import functools
+import math
+import re
+import unicodedata
+from collections import OrderedDict
+
+import numpy as np
+
+from . import _worker, analysis, core
+from .core import Surface
+
+MAX_LENGTH = 300  # characters of the raw text
+MAX_PAREN_DEPTH = 20  # nested parentheses
+MAX_NODES = 200  # syntax tree nodes
+MAX_DEPTH = 40  # syntax tree depth
+MAX_CALL_DEPTH = 4  # nested function calls: exp(exp(exp(exp(x)))) is the most
+MAX_LITERAL = 1e15  # magnitude of a number as written
+MAX_EXPONENT = 1000  # magnitude of a constant exponent (10^300 is fine, 9^9^9 is not)
+MAX_TOWER = 2  # nested powers whose exponent depends on x or y: x^(y^x) is the most
+MAX_OPS = 5000  # sympy count_ops of the gradient and Hessian together
+TIME_LIMIT = 3.0  # seconds for the symbolic work in the worker process
+DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+
+NAMES = ("x", "y", "pi", "e")
+# name -> canonical name; the builder maps canonical names to sympy.
+FUNCTIONS = {
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "exp": "exp",
+    "log": "log",
+    "ln": "log",
+    "sqrt": "sqrt",
+    "abs": "abs",
+    "tanh": "tanh",
+    "sinh": "sinh",
+    "cosh": "cosh",
+    "arctan": "atan",
+    "atan": "atan",
+    "arcsin": "asin",
+    "asin": "asin",
+    "arccos": "acos",
+    "acos": "acos",
+    "sigmoid": "sigmoid",
+}
+_FUNCTION_LIST = (
+    "sin, cos, tan, exp, log (or ln), sqrt, abs, tanh, sinh, cosh, "
+    "arctan (atan), arcsin (asin), arccos (acos), sigmoid"
+)
+_ALLOWED_CHARS = frozenset(
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ +-*/^().,\t"
+)
+_TOKEN = re.compile(
+    r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z]+)"
+    r"|(?P<op>\*\*|[-+*/^(),])"
+    r"|(?P<space>[ \t]+)"
+)
+
+
+class FormulaError(ValueError):
+    """A formula was rejected; the message says what is wrong and where (0-based)."""
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def _check_characters(text):
+    if not isinstance(text, str):
+        raise FormulaError(f"the formula must be text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(
+            f"the formula is too long ({len(text)} characters; the limit is {MAX_LENGTH})"
+        )
+    if not text.strip():
+        raise FormulaError("the formula is empty: type something like x^2 + y^2")
+    for pos, char in enumerate(text):
+        if char in _ALLOWED_CHARS:
+            continue
+        if ord(char) < 128:
+            shown = repr(char)
+            hint = {
+                "_": " (underscores are never needed)",
+                "[": " (use round brackets)",
+                "]": " (use round brackets)",
+                "{": " (use round brackets)",
+                "}": " (use round brackets)",
+                "%": " (there is no remainder operator)",
+                "=": " (type only the right-hand side, e.g. x^2 + y^2)",
+            }.get(char, "")
+        else:
+            name = unicodedata.name(char, "unknown character")
+            shown = f"{char!r} (U+{ord(char):04X} {name})"
+            hint = " - it may look like a plain letter or symbol but it is not ASCII"
+        raise FormulaError(
+            f"character {shown} at position {pos} is not allowed{hint}; use only letters, "
+            "digits, spaces and + - * / ^ ( ) . ,"
+        )
+
+
+def _lowercase_hint(name):
+    lower = name.lower()
+    if lower != name and (lower in NAMES or lower in FUNCTIONS):
+        return f" (names are lowercase: did you mean '{lower}'?)"
+    return ""
+
+
+def _tokenize(text):
+    """Split into (kind, text, position) tokens; kinds: num var func op ( ) ,."""
+    tokens = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:  # only a stray '.' can get here after the character check
+            raise FormulaError(
+                f"'{text[pos]}' at position {pos} must be part of a number such as 0.5"
+            )
+        kind, value = m.lastgroup, m.group()
+        if kind == "name":
+            tokens.extend(_name_tokens(text, value, pos, m.end()))
+        elif kind == "num":
+            tokens.append(("num", value, pos))
+        elif kind == "op":
+            tokens.append((value if value in ("(", ")", ",") else "op", value, pos))
+        pos = m.end()
+    return tokens
+
+
+def _name_tokens(text, name, pos, end):
+    rest = text[end:].lstrip(" \t")
+    if name in FUNCTIONS:
+        return [("func", FUNCTIONS[name], pos)]
+    if name in NAMES:
+        return [("var", name, pos)]
+    if rest.startswith("("):
+        raise FormulaError(
+            f"function '{name}' at position {pos} is not allowed{_lowercase_hint(name)}; "
+            f"use one of {_FUNCTION_LIST}"
+        )
+    if set(name) <= {"x", "y"}:  # "xy" or "xxy": a product of the variables
+        return [("var", letter, pos + i) for i, letter in enumerate(name)]
+    suggestion = next((f for f in FUNCTIONS if name.startswith(f) and len(name) > len(f)), None)
+    hint = _lowercase_hint(name)
+    if suggestion:
+        hint = f" (did you mean {suggestion}({name[len(suggestion) :]})?)"
+    raise FormulaError(
+        f"unknown name '{name}' at position {pos}{hint}: allowed names are x, y, pi, e "
+        f"and the functions {_FUNCTION_LIST}"
+    )
+
+
+_OPERAND_END = ("num", "var", ")")
+_OPERAND_START = ("var", "func", "(")
+
+
+def _normalize(tokens):
+    """Insert implicit '*', map '^' to '**', check brackets; return (text, offset map)."""
+    out, offsets = [], []  # offsets: (offset in the normalized text, position in input)
+    depth, opened = 0, []
+    length = 0
+    previous = None
+    for kind, value, pos in tokens:
+        if previous is not None:
+            pkind, pvalue, ppos = previous
+            if pkind == "func" and kind != "(":
+                raise FormulaError(
+                    f"function '{pvalue}' at position {ppos} needs its argument in "
+                    f"parentheses, e.g. {pvalue}(x)"
+                )
+            if pkind in _OPERAND_END and kind in _OPERAND_START:
+                out.append("*")  # 3x, x y, 2(x+1), (x)(y), x sin(y)
+                offsets.append((length, pos))
+                length += 2
+            elif pkind in _OPERAND_END and kind == "num":
+                raise FormulaError(
+                    f"missing operator between '{pvalue}' and '{value}' at position {pos}: "
+                    f"write {pvalue}*{value} or {pvalue}^{value}"
+                )
+        if kind == "(":
+            depth += 1
+            opened.append(pos)
+            if depth > MAX_PAREN_DEPTH:
+                raise FormulaError(
+                    f"too many nested parentheses at position {pos} (limit {MAX_PAREN_DEPTH})"
+                )
+        elif kind == ")":
+            if depth == 0:
+                raise FormulaError(f"')' at position {pos} has no matching '('")
+            depth -= 1
+            opened.pop()
+        text = "**" if value == "^" else value
+        out.append(text)
+        offsets.append((length, pos))
+        length += len(text) + 1
+        previous = (kind, value, pos)
+    if previous is not None and previous[0] == "func":
+        raise FormulaError(f"function '{previous[1]}' at position {previous[2]} needs an argument")
+    if opened:
+        raise FormulaError(f"'(' at position {opened[-1]} is never closed")
+    return " ".join(out), offsets
+
+
+def normalize(text):
+    """Check characters and names and return the normalized text (the cache key).
+
+    Raises
+    ------
+    FormulaError
+    """
+    _check_characters(text)
+    normalized, _ = _normalize(_tokenize(text))
+    return normalized
+
+
+# ---------------------------------------------------------------------- syntax tree
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "^"}
+_UNARY = (ast.USub, ast.UAdd)
+_MATH = {
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "atan": math.atan,
+    "asin": math.asin,
+    "acos": math.acos,
+    "sigmoid": lambda t: 0.5 * (1 + math.tanh(t / 2)),
+}
+_CONSTANTS = {"pi": math.pi, "e": math.e}
+
+
+class _Checker:
+    """Walk the tree; raise FormulaError at the first node outside the whitelist."""
+
+    def __init__(self, offsets):
+        self.offsets = offsets
+        self.keys = [o for o, _ in offsets]
+        self.nodes = 0
+
+    def where(self, node):
+        """Position in the user's text of the token where ``node`` starts."""
+        i = bisect.bisect_right(self.keys, getattr(node, "col_offset", 0)) - 1
+        return self.offsets[max(i, 0)][1]
+
+    def fail(self, node, message):
+        raise FormulaError(f"{message} at position {self.where(node)}")
+
+    def check(self, node, depth=0, calls=0, tower=0):
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self.fail(node, f"the formula is too long (more than {MAX_NODES} parts)")
+        if depth > MAX_DEPTH:
+            self.fail(node, f"the formula is nested too deeply (limit {MAX_DEPTH} levels)")
+        if isinstance(node, ast.Expression):
+            return self.check(node.body, depth + 1, calls, tower)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            self.check(node.left, depth + 1, calls, tower)
+            if isinstance(node.op, ast.Pow):
+                tower = self.check_exponent(node, tower)
+            return self.check(node.right, depth + 1, calls, tower)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, _UNARY):
+            return self.check(node.operand, depth + 1, calls, tower)
+        if isinstance(node, ast.Call):
+            return self.check_call(node, depth, calls, tower)
+        if isinstance(node, ast.Name):
+            if node.id not in NAMES or not isinstance(node.ctx, ast.Load):
+                self.fail(node, f"unknown name '{node.id}'")
+            return None
+        if isinstance(node, ast.Constant):
+            return self.check_number(node)
+        self.fail(node, _describe(node))
+
+    def check_exponent(self, node, tower):
+        exponent = _constant_value(node.right)
+        if exponent is None:  # depends on x or y
+            if tower + 1 > MAX_TOWER:
+                self.fail(
+                    node.right,
+                    f"too many powers with x or y in the exponent stacked on each other "
+                    f"(limit {MAX_TOWER})",
+                )
+            return tower + 1
+        if not abs(exponent) <= MAX_EXPONENT:  # NaN passes: sympy gives nan, caught later
+            if not math.isnan(exponent):
+                self.fail(
+                    node.right,
+                    f"the exponent {exponent:.4g} is too large (the limit is {MAX_EXPONENT})",
+                )
+        return tower
+
+    def check_call(self, node, depth, calls, tower):
+        func = node.func
+        if not isinstance(func, ast.Name) or func.id not in _MATH:
+            self.fail(node, f"only the functions {_FUNCTION_LIST} can be called")
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self.fail(node, f"write {func.id}(...) with just one value inside")
+        if len(node.args) != 1:
+            self.fail(node, f"{func.id} takes exactly 1 argument, got {len(node.args)}")
+        if calls + 1 > MAX_CALL_DEPTH:
+            self.fail(node, f"too many functions nested inside each other (limit {MAX_CALL_DEPTH})")
+        return self.check(node.args[0], depth + 1, calls + 1, tower)
+
+    def check_number(self, node):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(node, "only plain numbers are allowed")
+        if not abs(value) <= MAX_LITERAL:
+            self.fail(node, f"the number {value:.4g} is too large (limit {MAX_LITERAL:.0e})")
+
+
+def _describe(node):
+    if isinstance(node, ast.Tuple):
+        return "commas can only separate function arguments (or empty parentheses)"
+    if isinstance(node, ast.BinOp):
+        return "only + - * / ^ are allowed as operators"
+    return f"'{type(node).__name__}' is not allowed in a formula"
+
+
+def _constant_value(node):
+    """Float value of a subtree without x or y (inf/NaN on overflow), else None.
+
+    Uses floats only, so 9**9**9 costs one overflow instead of a billion-digit integer.
+    """
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return _CONSTANTS.get(node.id)
+    if isinstance(node, ast.UnaryOp):
+        v = _constant_value(node.operand)
+        return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _MATH
+        and len(node.args) == 1
+    ):
+        v = _constant_value(node.args[0])
+        return None if v is None else _safe(lambda: _MATH[node.func.id](v))
+    if isinstance(node, ast.BinOp):
+        a, b = _constant_value(node.left), _constant_value(node.right)
+        if a is None or b is None:
+            return None
+        op = type(node.op)
+        return _safe(
+            {
+                ast.Add: lambda: a + b,
+                ast.Sub: lambda: a - b,
+                ast.Mult: lambda: a * b,
+                ast.Div: lambda: a / b,
+                ast.Pow: lambda: a**b,
+            }[op]
+        )
+    return None
+
+
+def _safe(fn):
+    try:
+        v = fn()
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError):
+        return math.nan
+    return v if isinstance(v, float | int) else math.nan  # complex -> NaN
+
+
+def check(text):
+    """Statically check ``text``; return the normalized text (no sympy involved).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        The normalized formula: implicit products explicit, ``^`` as ``**``.
+
+    Raises
+    ------
+    FormulaError
+    """
+    _check_characters(text)
+    normalized, offsets = _normalize(_tokenize(text))
+    try:
+        tree = ast.parse(normalized, mode="eval")
+    except SyntaxError as exc:
+        checker = _Checker(offsets)
+        node = ast.Constant(0, col_offset=max((exc.offset or 1) - 1, 0))
+        raise FormulaError(
+            f"the formula is incomplete or has a misplaced symbol near position "
+            f"{checker.where(node)}"
+        ) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise FormulaError("the formula is nested too deeply") from None
+    _Checker(offsets).check(tree)
+    return normalized
+
+
+# ------------------------------------------------------------ symbolic work (worker)
+
+
+def to_sympy(normalized):
+    """Build the sympy expression of an already checked, normalized formula.
+
+    Runs in the worker process. Every node maps to one explicit sympy constructor.
+    """
+    import sympy as sp
+
+    funcs = {
+        "sin": sp.sin,
+        "cos": sp.cos,
+        "tan": sp.tan,
+        "exp": sp.exp,
+        "log": sp.log,
+        "sqrt": sp.sqrt,
+        "abs": sp.Abs,
+        "tanh": sp.tanh,
+        "sinh": sp.sinh,
+        "cosh": sp.cosh,
+        "atan": sp.atan,
+        "asin": sp.asin,
+        "acos": sp.acos,
+        "sigmoid": lambda t: 1 / (1 + sp.exp(-t)),
+    }
+    names = {"x": core.X, "y": core.Y, "pi": sp.pi, "e": sp.E}
+    binops = {
+        ast.Add: lambda a, b: a + b,
+        ast.Sub: lambda a, b: a - b,
+        ast.Mult: lambda a, b: a * b,
+        ast.Div: lambda a, b: a / b,
+        ast.Pow: lambda a, b: a**b,
+    }
+
+    def build(node):
+        if isinstance(node, ast.BinOp):
+            return binops[type(node.op)](build(node.left), build(node.right))
+        if isinstance(node, ast.UnaryOp):
+            operand = build(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Call):
+            return funcs[node.func.id](build(node.args[0]))
+        if isinstance(node, ast.Name):
+            return names[node.id]
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return sp.Integer(node.value)
+        if isinstance(node, ast.Constant) and type(node.value) is float:
+            return sp.Float(node.value)
+        raise FormulaError(f"unexpected {type(node).__name__}")  # checked before: unreachable
+
+    tree = ast.parse(normalized, mode="eval")
+    _Checker([(0, 0)]).check(tree)  # defence in depth: same whitelist again
+    return build(tree.body)
+
+
+def symbolic_job(normalized):
+    """Do the worker's job: expression, derivatives, size check, CSE; then LaTeX.
+
+    A generator: the first item is everything needed to compile (so the caller can
+    start compiling and analysing), the second the LaTeX dict.
+
+    Yields
+    ------
+    dict
+        ``expr``, ``f``, ``grad``, ``hess`` (sympy) and ``cses``.
+    dict
+        ``latex``: ``"f"``, ``"grad"``, ``"hessian"``.
+    """
+    import sympy as sp
+
+    expr = to_sympy(normalized)
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise FormulaError(
+            "the formula is undefined everywhere (it contains a division by zero or "
+            "another undefined constant such as 0/0)"
+        )
+    f, grad, hess = core.derivatives(expr)
+    ops = sp.count_ops(grad + hess)
+    if ops > MAX_OPS:
+        raise FormulaError(
+            f"the formula is too complicated: its derivatives have {ops} operations "
+            f"(limit {MAX_OPS})"
+        )
+    for e in [f, *grad, *hess]:
+        bad = e.atoms(sp.Derivative, sp.Subs, sp.Integral)
+        if bad or e.has(sp.zoo, sp.nan):
+            raise FormulaError("the formula cannot be differentiated everywhere symbolically")
+    cses = (sp.cse(f, list=False), sp.cse(grad), sp.cse(hess))
+    yield {"expr": expr, "f": f, "grad": grad, "hess": hess, "cses": cses}
+    yield core.latex_of(expr, grad, hess)
+
+
+# ------------------------------------------------------------------------- parse()
+
+_FAILURES: OrderedDict = OrderedDict()  # normalized text -> message, for slow rejections
+_MAX_FAILURES = 64
+
+
+def parse(text, *, domain=None):
+    """Build a Surface from an untrusted formula in x and y.
+
+    Implicit multiplication is understood (``3x``, ``2(x+1)``, ``(x+1)(y-1)``, ``x y``,
+    ``sin(x)cos(y)``), ``^`` is a power, names are ``x, y, pi, e`` and the functions
+    sin cos tan exp log/ln sqrt abs tanh sinh cosh arctan/atan arcsin/asin arccos/acos
+    sigmoid. Values, gradients and Hessians are float64; where the formula is undefined
+    (``log`` of a negative number, ``1/0``, complex results) they are NaN or inf,
+    without warnings. Results are cached by the normalized text.
+
+    Parameters
+    ----------
+    text : str
+        The formula, at most ``MAX_LENGTH`` characters.
+    domain : ((xmin, xmax), (ymin, ymax)), optional
+        Box to draw and to search for critical points; default [-3, 3]².
+
+    Returns
+    -------
+    Surface
+        ``name="formula"``; minima and saddles found numerically in the box.
+
+    Raises
+    ------
+    FormulaError
+        With a message saying what is wrong and where (0-based position in ``text``).
+    """
+    normalized = check(text)
+    domain = _check_domain(domain)
+    if normalized in _FAILURES:
+        raise FormulaError(_FAILURES[normalized])
+    surface = _build(normalized, domain)
+    title = text.strip()
+    return surface if surface.title == title else dataclasses.replace(surface, title=title)
+
+
+def _check_domain(domain):
+    if domain is None:
+        return DEFAULT_DOMAIN
+    try:
+        (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in domain)
+    except (TypeError, ValueError):
+        raise ValueError("domain must be ((xmin, xmax), (ymin, ymax))") from None
+    if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
+        raise ValueError(f"domain must be finite with min < max, got {domain!r}")
+    return ((x0, x1), (y0, y1))
+
+
+def _remember_failure(normalized, message):
+    _FAILURES[normalized] = message
+    while len(_FAILURES) > _MAX_FAILURES:
+        _FAILURES.popitem(last=False)
+
+
+_COMPILED: OrderedDict = OrderedDict()  # normalized text -> (expr, Derivatives, latex)
+_MAX_COMPILED = 64
+
+
+def _compile(job):
+    try:
+        return core.compile_numpy(job["f"], job["grad"], job["hess"], job["cses"])
+    except Exception as exc:  # a printer gap in sympy; never user code
+        raise FormulaError(f"the formula could not be compiled ({type(exc).__name__})") from None
+
+
+def _symbolic(normalized, on_compiled):
+    """Compile ``normalized`` via the worker (cached); call ``on_compiled(fns)`` early.
+
+    ``on_compiled`` runs while the worker is still printing LaTeX, so the numerical
+    analysis overlaps with it.
+    """
+    if normalized in _COMPILED:
+        _COMPILED.move_to_end(normalized)
+        expr, fns, latex = _COMPILED[normalized]
+        on_compiled(fns)
+        return expr, fns, latex
+    compiled = {}
+
+    def on_part(part):
+        if "cses" in part:
+            compiled["expr"], compiled["fns"] = part["expr"], _compile(part)
+            on_compiled(compiled["fns"])
+
+    try:
+        status, payload = _worker.run("symbolic", normalized, TIME_LIMIT, on_part=on_part)
+    except _worker.Timeout:
+        message = (
+            f"the formula takes too long to differentiate (more than {TIME_LIMIT:g} s); "
+            "try a simpler one"
+        )
+        _remember_failure(normalized, message)
+        raise FormulaError(message) from None
+    except _worker.WorkerDied:
+        message = "the formula could not be processed (the helper process failed)"
+        _remember_failure(normalized, message)
+        raise FormulaError(message) from None
+    if status == "error":
+        _remember_failure(normalized, payload)
+        raise FormulaError(payload)
+    entry = (compiled["expr"], compiled["fns"], payload[-1])
+    _COMPILED[normalized] = entry
+    while len(_COMPILED) > _MAX_COMPILED:
+        _COMPILED.popitem(last=False)
+    return entry
+
+
+def _analyse(fns, domain):
+    """Critical points, start, learning rate and view of a formula in its box."""
+    points = analysis.critical_points(fns, domain)
+    minima = [(p.x, p.y) for p in points if p.kind == "minimum"]
+    saddles = [(p.x, p.y) for p in points if p.kind == "saddle"]
+    start = analysis.suggest_start(fns, domain)
+    lr = analysis.suggest_lr(fns, start, minima=minima[:1], domain=domain)
+    log_z, z_clip = analysis.suggest_view(fns, domain)
+    return dict(minima=minima, saddles=saddles, start=start, lr=lr, log_z=log_z, z_clip=z_clip)
+
+
+@functools.lru_cache(maxsize=64)
+def _build(normalized, domain):
+    found = {}
+    expr, fns, latex = _symbolic(normalized, lambda fns: found.update(_analyse(fns, domain)))
+    return Surface(
+        name="formula",
+        title=normalized.replace(" ", "").replace("**", "^"),
+        description="Your formula. Minima and saddles were found numerically in the box "
+        "(Newton's method from a grid of starts).",
+        params={},
+        expr=expr,
+        latex=latex,
+        value=fns.value,
+        grad=fns.grad,
+        hessian=fns.hessian,
+        domain=domain,
+        **found,
+    )
+
+
+def clear_cache():
+    """Forget cached formulas (for benchmarks measuring a cold build)."""
+    _build.cache_clear()
+    _COMPILED.clear()
+    _FAILURES.clear()
