@@ -4,14 +4,16 @@ import streamlit as st
 
 st.set_page_config(
     page_title="Loss Landscape Lab",
-    page_icon="⛰️",
+    page_icon=":material/landscape:",
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
 PAGES = {
     "Explore": [
-        st.Page("pages/explorer.py", title="Explorer", icon="🏁", default=True),
+        st.Page(
+            "pages/explorer.py", title="Explorer", icon=":material/sports_score:", default=True
+        ),
     ],
 }
 

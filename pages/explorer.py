@@ -1,4 +1,71 @@
+"""Explorer: optimizers racing on a 3-D surface and a contour map, side by side."""
+
+from dataclasses import replace
+
+import numpy as np
 import streamlit as st
 
+import figures
+from ui import compute, sidebar
+from ui import scene as sc
+from ui.player import player
+
+scene = sidebar.scene_sidebar()
+sidebar.sync_url(scene)
+
 st.title("Loss Landscape Lab")
-st.info("The explorer is being built (issue 4).")
+sidebar.show_link_warnings()
+
+try:
+    surface = scene.build_surface()
+    runs = compute.runs(scene)
+except ValueError as err:  # FormulaError or a bad hyperparameter: say what, never a traceback
+    st.error(f"**That can't be drawn yet.** {err}")
+    st.stop()
+
+st.caption(f"**{surface.title}.** {surface.description}")
+if not runs:
+    st.info(
+        "No optimizer is racing. Add one in the sidebar under **Optimizers**.",
+        icon=":material/arrow_back:",
+    )
+
+value = player(compute.payload(scene), key="explorer", height=640)
+if value and value.get("seq") != st.session_state.get("player_seq"):
+    st.session_state["player_seq"] = value.get("seq")
+    if value.get("event") == "start":
+        sidebar.set_scene(replace(scene, start=tuple(value["start"])), reset_widgets=True)
+        st.rerun()
+    if value.get("event") == "step":
+        st.session_state["explorer_step"] = int(value["step"])
+
+diverged = [r for r in runs if r["diverged_at"] >= 0]
+for r in diverged:
+    st.warning(f"**{r['label']}** diverged at step {r['diverged_at']}.", icon=":material/warning:")
+
+tab_loss, tab_grad, tab_dist, tab_table = st.tabs(
+    ["Loss", "Gradient norm", "Distance to minimum", "Summary"]
+)
+with tab_loss:
+    log_y = st.toggle(
+        "Log scale", value=bool(surface.log_z), help="Plot the loss on a logarithmic axis."
+    )
+    st.plotly_chart(figures.loss_figure(runs, log_y=log_y), key="loss_chart")
+with tab_grad:
+    st.plotly_chart(figures.grad_norm_figure(runs), key="grad_chart")
+with tab_dist:
+    if surface.minima:
+        st.plotly_chart(figures.distance_figure(runs, surface.minima), key="dist_chart")
+    else:
+        st.info("This surface has no known minimum to measure the distance to.")
+with tab_table:
+    f_min = min(surface.value(np.array(surface.minima)).tolist(), default=None)
+    tol = st.number_input(
+        "Tolerance",
+        value=1e-3,
+        min_value=1e-12,
+        format="%.0e",
+        help="A run 'arrives' at the first step where its loss is within this of the "
+        "lowest known minimum.",
+    )
+    st.dataframe(sc.summary(runs, f_min, tol), hide_index=True, width="stretch")

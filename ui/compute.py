@@ -1,0 +1,100 @@
+"""Cached computations behind the pages: arrays in the cache, never figures.
+
+Caches are bounded (``max_entries``) so one server can serve a classroom: a scene's
+trajectories are a few hundred kilobytes at most, the player payload under 1 MB.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import figures
+from ui import scene as sc
+
+GRID = 100  # grid points per axis of the drawn surface
+TRAJECTORY_CACHE = 256
+PAYLOAD_CACHE = 64
+
+
+@st.cache_data(max_entries=TRAJECTORY_CACHE, show_spinner=False)
+def runs(scene: sc.Scene) -> list[dict]:
+    """Return one dict per active run: label, color, points, values, grad_norms, diverged_at.
+
+    Raises
+    ------
+    ValueError
+        From the surface (a bad formula) or an optimizer (a bad hyperparameter).
+    """
+    surface = scene.build_surface()
+    return [
+        {
+            "label": run.label(),
+            "color": run.color,
+            "points": traj.points[0],
+            "values": traj.values[0],
+            "grad_norms": traj.grad_norms[0],
+            "diverged_at": int(traj.diverged_at[0]),
+        }
+        for run, traj in zip(scene.active_runs(), sc.compute(scene, surface), strict=True)
+    ]
+
+
+@st.cache_data(max_entries=TRAJECTORY_CACHE, show_spinner=False)
+def internals(scene: sc.Scene) -> list[dict]:
+    """Return every active run's recorded internals (gradients, state, updates) per step."""
+    trajectories = sc.compute(scene, record=True)
+    return [
+        {"points": traj.points[0], **{k: v[0] for k, v in traj.internals.items()}}
+        for traj in trajectories
+    ]
+
+
+def surface_key(scene: sc.Scene) -> tuple:
+    """Return what identifies the scene's surface (not its runs)."""
+    return (scene.surface, scene.surface_params, scene.formula)
+
+
+@st.cache_data(max_entries=PAYLOAD_CACHE, show_spinner=False)
+def grid(key: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``xs, ys, z`` of the surface on its domain, ``GRID`` points per axis."""
+    surface = sc.Scene(surface=key[0], surface_params=key[1], formula=key[2]).build_surface()
+    (x0, x1), (y0, y1) = surface.domain
+    xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+    xx, yy = np.meshgrid(xs, ys)
+    z = surface.value(np.column_stack([xx.ravel(), yy.ravel()])).reshape(GRID, GRID)
+    return xs, ys, z
+
+
+@st.cache_data(max_entries=PAYLOAD_CACHE, show_spinner=False)
+def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
+    """Return the player payload for a scene (see `figures.player_payload`).
+
+    Parameters
+    ----------
+    scene : Scene
+    theme : {"light", "dark"}
+    ghosts : tuple of Scene
+        Earlier scenes on the same surface whose runs are drawn faintly behind this one's.
+    """
+    surface = scene.build_surface()
+    xs, ys, z = grid(surface_key(scene))
+    ghost_runs = [
+        {**run, "label": f"before: {run['label']}", "ghost": True}
+        for ghost in ghosts
+        for run in runs(ghost)
+    ]
+    return figures.player_payload(
+        xs,
+        ys,
+        z,
+        ghost_runs + runs(scene),
+        domain=surface.domain,
+        start=scene.start_point(surface),
+        minima=surface.minima,
+        log_z=surface.log_z,
+        z_clip=surface.z_clip,
+        title=surface.title,
+        theme=theme,
+        surface_id=repr(surface_key(scene)),
+    )

@@ -1,0 +1,418 @@
+"""The scene: everything that determines what the explorer shows, as one hashable value.
+
+A `Scene` is the single source of truth shared by the sidebar, the cache, the share link and
+the downloads: the same scene always gives the same trajectories. It is plain Python (no
+streamlit), so it can be tested and round-tripped through a URL without a running app.
+
+URL form (every key optional; anything missing or invalid falls back to the default with a
+warning)::
+
+    surface=rosenbrock:a=1,b=100   f=<formula text>   start=-1.5,2   steps=500
+    runs=adam:lr=0.01,beta1=0.9@d62728;!sgd:lr=0.001   schedule=cosine:t_max=500
+    noise=0.1   batch=8   seed=0
+
+In ``runs`` items are separated by ``;``, ``@rrggbb`` sets the colour and a leading ``!``
+marks a run that is switched off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+import optimizers
+import surfaces
+
+FORMULA = "formula"
+MAX_STEPS = 5000  # the player animates every step up to here
+MAX_SEED = 2**31 - 1
+MAX_RUNS = 8
+MAX_QUERY_VALUE = 400  # characters; longer values are hostile or broken, not scenes
+PALETTE = (
+    "#d62728",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#17becf",
+    "#e377c2",
+    "#8c564b",
+)
+
+Params = tuple[tuple[str, float | int | bool], ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One optimizer with its hyperparameters, as drawn on screen.
+
+    Parameters
+    ----------
+    optimizer : str
+        Registry name (see `optimizers.names`).
+    hp : tuple of (name, value)
+        Hyperparameters that differ from the registry defaults, sorted by name.
+    color : str
+        Hex colour of the path.
+    enabled : bool
+        Switched-off runs stay in the list but are not computed or drawn.
+    """
+
+    optimizer: str
+    hp: Params = ()
+    color: str = PALETTE[0]
+    enabled: bool = True
+
+    def hparams(self) -> dict:
+        """Return the full hyperparameters: registry defaults updated with `hp`."""
+        spec = optimizers.spec(self.optimizer)
+        full = {name: h.default for name, h in spec.hparams.items()}
+        full.update(self.hp)
+        return full
+
+    def label(self) -> str:
+        """Return a legend label: the optimizer's title and its non-default settings."""
+        spec = optimizers.spec(self.optimizer)
+        shown = dict(self.hp)
+        if "lr" in spec.hparams:
+            shown.setdefault("lr", spec.hparams["lr"].default)
+            shown = {"lr": shown.pop("lr"), **shown}
+        text = ", ".join(f"{name}={_fmt(value)}" for name, value in shown.items())
+        return f"{spec.title} {text}".strip()
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything that determines the explorer's trajectories.
+
+    ``start=None`` means the surface's suggested start point; ``batch_size=0`` means the full
+    batch (or no mini-batching on surfaces without samples).
+    """
+
+    surface: str = "rosenbrock"
+    surface_params: Params = ()
+    formula: str = ""
+    start: tuple[float, float] | None = None
+    steps: int = 500
+    runs: tuple[Run, ...] = field(default_factory=tuple)
+    schedule: str = "constant"
+    schedule_params: Params = ()
+    noise: float = 0.0
+    batch_size: int = 0
+    seed: int = 0
+
+    def build_surface(self):
+        """Return the Surface this scene is on (parsing the formula if there is one)."""
+        if self.surface == FORMULA:
+            return surfaces.parse(self.formula)
+        return surfaces.get(self.surface, **dict(self.surface_params))
+
+    def start_point(self, surface) -> tuple[float, float]:
+        """Return the start point: the chosen one or the surface's suggestion."""
+        return self.start if self.start is not None else tuple(surface.start)
+
+    def active_runs(self) -> tuple[Run, ...]:
+        """Return the runs that are switched on."""
+        return tuple(run for run in self.runs if run.enabled)
+
+    def schedule_fn(self):
+        """Return the learning-rate schedule, or None for a constant rate."""
+        if self.schedule == "constant":
+            return None
+        return optimizers.make_schedule(self.schedule, **dict(self.schedule_params))
+
+
+def default_runs(surface_name: str = "rosenbrock") -> tuple[Run, ...]:
+    """Return the first-load race: GD, momentum, RMSprop and Adam, tuned to the surface.
+
+    Learning rates come from the surface's suggested plain-GD rate, scaled per optimizer
+    by `optimizers.suggest_lr`, so the default picture is good on every surface.
+    """
+    surface = surfaces.get(surface_name)
+    names = ("gd", "momentum", "rmsprop", "adam")
+    return tuple(
+        Run(name, (("lr", _round_sig(optimizers.suggest_lr(name, surface.lr))),), PALETTE[i])
+        for i, name in enumerate(names)
+    )
+
+
+def default_scene() -> Scene:
+    """Return the scene shown on first load."""
+    return Scene(runs=default_runs())
+
+
+def compute(scene: Scene, surface=None, record: bool = False):
+    """Run every active run of the scene from its start point.
+
+    Parameters
+    ----------
+    scene : Scene
+    surface : Surface, optional
+        The already-built surface (saves a rebuild).
+    record : bool
+        Keep the optimizers' internal state at every step (for the step inspector).
+
+    Returns
+    -------
+    list of optimizers.Trajectory
+        One per active run, each with a single start point.
+    """
+    surface = surface if surface is not None else scene.build_surface()
+    starts = np.array([scene.start_point(surface)], dtype=float)
+    schedule = scene.schedule_fn()
+    batch = scene.batch_size if scene.batch_size and surface.n_samples else None
+    return [
+        optimizers.run(
+            surface,
+            optimizers.make(run.optimizer, **dict(run.hp)),
+            starts,
+            scene.steps,
+            schedule=schedule,
+            noise=scene.noise,
+            batch_size=batch,
+            seed=scene.seed,
+            escape_radius=escape_radius(surface),
+            record=record,
+        )
+        for run in scene.active_runs()
+    ]
+
+
+def escape_radius(surface) -> float:
+    """Return the distance from the origin beyond which a path counts as diverged.
+
+    Ten times the size of the surface's domain: far enough that a path which leaves the
+    view and comes back is not cut, near enough that a run which blows up stops early.
+    """
+    (x0, x1), (y0, y1) = surface.domain
+    return 10.0 * max(abs(x0), abs(x1), abs(y0), abs(y1), x1 - x0, y1 - y0)
+
+
+# --- URL round trip -------------------------------------------------------------------
+
+
+def to_query(scene: Scene) -> dict[str, str]:
+    """Encode a scene as URL query parameters (see the module docstring)."""
+    query = {"surface": _join(scene.surface, scene.surface_params)}
+    if scene.surface == FORMULA:
+        query["f"] = scene.formula
+    if scene.start is not None:
+        query["start"] = f"{_fmt(scene.start[0])},{_fmt(scene.start[1])}"
+    query["steps"] = str(scene.steps)
+    query["runs"] = ";".join(
+        ("" if run.enabled else "!") + _join(run.optimizer, run.hp) + "@" + run.color.lstrip("#")
+        for run in scene.runs
+    )
+    if scene.schedule != "constant":
+        query["schedule"] = _join(scene.schedule, scene.schedule_params)
+    if scene.noise:
+        query["noise"] = _fmt(scene.noise)
+    if scene.batch_size:
+        query["batch"] = str(scene.batch_size)
+    if scene.seed:
+        query["seed"] = str(scene.seed)
+    return query
+
+
+def from_query(query) -> tuple[Scene, list[str]]:
+    """Decode URL query parameters into a scene, falling back to safe values.
+
+    Parameters
+    ----------
+    query : mapping of str to str or list of str
+        For example ``dict(st.query_params)`` or ``{k: st.query_params.get_all(k)}``.
+
+    Returns
+    -------
+    scene : Scene
+        A valid scene: every invalid part replaced by its default.
+    warnings : list of str
+        One plain-language sentence per part that was replaced.
+    """
+    warnings: list[str] = []
+    values = {}
+    for key, value in dict(query).items():
+        if isinstance(value, list | tuple):
+            if len(value) > 1:
+                warnings.append(f"The link repeats '{key}'; the first value is used.")
+            value = value[0] if value else ""
+        value = str(value)
+        if len(value) > MAX_QUERY_VALUE:
+            warnings.append(f"The link's '{key}' is too long and was ignored.")
+            continue
+        values[key] = value
+    known = {"surface", "f", "start", "steps", "runs", "schedule", "noise", "batch", "seed"}
+    for key in sorted(set(values) - known):
+        warnings.append(f"The link's '{key}' is not a setting and was ignored.")
+
+    scene = default_scene()
+    parts = {}
+    parsers = (
+        ("surface", _parse_surface),
+        ("start", _parse_start),
+        ("steps", lambda v, _: {"steps": _int_in(v, 1, MAX_STEPS, "steps")}),
+        ("runs", _parse_runs),
+        ("schedule", _parse_schedule),
+        ("noise", lambda v, _: {"noise": _float_in(v, 0.0, 100.0, "noise")}),
+        ("batch", lambda v, _: {"batch_size": _int_in(v, 0, 100_000, "batch")}),
+        ("seed", lambda v, _: {"seed": _int_in(v, 0, MAX_SEED, "seed")}),
+    )
+    for key, parse in parsers:
+        if key not in values:
+            continue
+        try:
+            parts.update(parse(values[key], values))
+        except ValueError as err:
+            warnings.append(f"{err} The default is used instead.")
+    if "runs" not in parts and parts.get("surface", scene.surface) != scene.surface:
+        if parts["surface"] != FORMULA:
+            parts["runs"] = default_runs(parts["surface"])
+    return replace(scene, **parts), warnings
+
+
+def _parse_surface(value, values):
+    name, params = _split(value)
+    if name == FORMULA:
+        formula = values.get("f", "")
+        surfaces.parse(formula)  # raises FormulaError (a ValueError) with the reason
+        return {"surface": FORMULA, "formula": formula, "surface_params": ()}
+    if name not in surfaces.names():
+        raise ValueError(f"Unknown surface '{name[:40]}'.")
+    surfaces.get(name, **params)  # validates the parameters
+    return {"surface": name, "surface_params": tuple(sorted(params.items()))}
+
+
+def _parse_start(value, _):
+    try:
+        x, y = (float(v) for v in value.split(","))
+    except ValueError:
+        raise ValueError("The start point must be two numbers 'x,y'.") from None
+    if not (math.isfinite(x) and math.isfinite(y) and abs(x) < 1e6 and abs(y) < 1e6):
+        raise ValueError("The start point must be two finite numbers below 1e6.")
+    return {"start": (x, y)}
+
+
+def _parse_runs(value, _):
+    runs = []
+    for i, item in enumerate(filter(None, value.split(";"))):
+        if len(runs) == MAX_RUNS:
+            raise ValueError(f"At most {MAX_RUNS} runs fit in one scene.")
+        enabled = not item.startswith("!")
+        item, _, color = item.lstrip("!").partition("@")
+        name, hp = _split(item)
+        optimizers.make(name, **hp)  # raises ValueError naming the bad parameter
+        if not (len(color) == 6 and all(c in "0123456789abcdefABCDEF" for c in color)):
+            color = PALETTE[i % len(PALETTE)].lstrip("#")
+        runs.append(Run(name, tuple(sorted(hp.items())), "#" + color.lower(), enabled))
+    return {"runs": tuple(runs)}
+
+
+def _parse_schedule(value, _):
+    name, params = _split(value)
+    if name not in optimizers.SCHEDULES:
+        raise ValueError(f"Unknown schedule '{name[:40]}'.")
+    if name != "constant":
+        optimizers.make_schedule(name, **params)
+    return {"schedule": name, "schedule_params": tuple(sorted(params.items()))}
+
+
+def _split(text: str) -> tuple[str, dict]:
+    """Split ``name:k=v,k=v`` into the name and a dict of numbers/booleans."""
+    name, _, rest = text.partition(":")
+    params = {}
+    for pair in filter(None, rest.split(",")):
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.isidentifier():
+            raise ValueError(f"'{pair[:40]}' is not a setting of the form name=value.")
+        params[key] = _number(raw, key)
+    return name.strip(), params
+
+
+def _join(name: str, params: Params) -> str:
+    return name + (":" + ",".join(f"{k}={_fmt(v)}" for k, v in params) if params else "")
+
+
+def _number(raw: str, key: str):
+    if raw in ("true", "false"):
+        return raw == "true"
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"'{key}' must be a number, got '{raw[:40]}'.") from None
+    if not math.isfinite(value):
+        raise ValueError(f"'{key}' must be a finite number.")
+    return int(value) if value.is_integer() and "." not in raw and "e" not in raw else value
+
+
+def _int_in(raw: str, low: int, high: int, key: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"'{key}' must be a whole number, got '{raw[:40]}'.") from None
+    if not low <= value <= high:
+        raise ValueError(f"'{key}' must be between {low} and {high}, got {value}.")
+    return value
+
+
+def _float_in(raw: str, low: float, high: float, key: str) -> float:
+    value = _number(raw, key)
+    if isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"'{key}' must be between {low} and {high}.")
+    return float(value)
+
+
+def _fmt(value) -> str:
+    """Format a number exactly and briefly (repr round-trips floats; "1.0" stays a float)."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    return repr(float(value))
+
+
+def _round_sig(value: float, digits: int = 2) -> float:
+    """Round to ``digits`` significant figures (friendly default learning rates)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, -int(math.floor(math.log10(abs(value)))) + digits - 1)
+
+
+def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
+    """Tabulate each run: final and best loss, when it reached the tolerance, divergence.
+
+    Parameters
+    ----------
+    runs : list of dict
+        With ``label``, ``values`` (steps + 1,), ``diverged_at``.
+    f_min : float or None
+        The lowest known minimum value; None when the surface has no known minimum (then
+        "arrived" is not defined).
+    tol : float
+        A run has arrived at the first step whose loss is within ``tol`` of ``f_min``.
+
+    Returns
+    -------
+    list of dict
+        One row per run, ready for a table.
+    """
+    rows = []
+    for run in runs:
+        values = np.asarray(run["values"], dtype=float)
+        finite = values[np.isfinite(values)]
+        arrived = None
+        if f_min is not None:
+            hits = np.flatnonzero(values - f_min <= tol)
+            arrived = int(hits[0]) if hits.size else None
+        k = run["diverged_at"]
+        rows.append(
+            {
+                "run": run["label"],
+                "final loss": float(finite[-1]) if finite.size else None,
+                "best loss": float(finite.min()) if finite.size else None,
+                f"step within {tol:g} of the minimum": arrived,
+                "status": f"diverged at step {k}" if k >= 0 else "finished",
+            }
+        )
+    return rows

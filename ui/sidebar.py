@@ -1,0 +1,363 @@
+"""The explorer's sidebar: widgets that edit the current `Scene`.
+
+The scene lives in the plain session-state key ``"scene"`` (widget keys are dropped when the
+user switches pages; plain keys survive). Widgets are seeded from it when they have no state
+yet and the scene is rebuilt from them on every rerun, so every page sees the same scene and
+the URL always describes it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import streamlit as st
+
+import optimizers
+import surfaces
+from ui import scene as sc
+
+SCENE = "scene"
+WIDGET_PREFIX = "w_"
+LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+
+
+def current_scene() -> sc.Scene:
+    """Return the session's scene, reading the URL once at the start of a session.
+
+    Warnings about a malformed link are kept in ``st.session_state["link_warnings"]`` and
+    shown by `show_link_warnings`.
+    """
+    if SCENE not in st.session_state:
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        scene, warnings = sc.from_query(query) if query else (sc.default_scene(), [])
+        st.session_state[SCENE] = scene
+        st.session_state["link_warnings"] = warnings
+    return st.session_state[SCENE]
+
+
+def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
+    """Make ``scene`` current; with ``reset_widgets`` the widgets are re-seeded from it."""
+    st.session_state[SCENE] = scene
+    if reset_widgets:
+        for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+            del st.session_state[key]
+
+
+def sync_url(scene: sc.Scene) -> None:
+    """Write the scene into the page URL so the address bar is always a share link."""
+    query = sc.to_query(scene)
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)
+
+
+def show_link_warnings() -> None:
+    """Show, once, what was wrong with the link the session was opened with."""
+    warnings = st.session_state.pop("link_warnings", [])
+    if warnings:
+        st.warning(
+            "Some settings in the link could not be used:\n\n"
+            + "\n".join(f"- {w}" for w in warnings)
+        )
+
+
+def scene_sidebar() -> sc.Scene:
+    """Draw the sidebar and return the scene it describes."""
+    scene = current_scene()
+    with st.sidebar:
+        scene = _surface_section(scene)
+        scene = _run_section(scene)
+        scene = _options_section(scene)
+    st.session_state[SCENE] = scene
+    return scene
+
+
+# --- sections -------------------------------------------------------------------------
+
+
+def _surface_section(scene: sc.Scene) -> sc.Scene:
+    st.header("Surface")
+    names = [*surfaces.names(), sc.FORMULA]
+    titles = {name: surfaces.info(name).title for name in surfaces.names()}
+    titles[sc.FORMULA] = "Type a formula…"
+    name = _widget(
+        st.selectbox,
+        "surface",
+        scene.surface,
+        "Loss surface",
+        options=names,
+        format_func=titles.get,
+        help="The function the optimizers minimise. Each built-in teaches something: "
+        "read its description below the chart.",
+    )
+    if name != scene.surface:
+        # A new surface brings its own start, learning rates and parameters.
+        runs = sc.default_runs(name) if name != sc.FORMULA else scene.runs
+        scene = replace(scene, surface=name, surface_params=(), start=None, runs=runs)
+        set_scene(scene, reset_widgets=True)
+        st.session_state[_key("surface")] = name
+    if name == sc.FORMULA:
+        formula = _widget(
+            st.text_input,
+            "formula",
+            scene.formula or "(1-x)^2 + 100(y-x^2)^2",
+            "f(x, y) =",
+            max_chars=300,
+            help="Use x, y, numbers, + - * / ^, parentheses, pi, e and functions such as "
+            "sin, cos, exp, log, sqrt, abs, tanh. Example: sin(3x)cos(y) + 0.1(x^2+y^2)",
+        )
+        scene = replace(scene, formula=formula)
+    else:
+        params = {}
+        for pname, (default, low, high, help_text) in surfaces.info(name).params.items():
+            value = dict(scene.surface_params).get(pname, default)
+            if isinstance(default, bool):
+                params[pname] = _widget(
+                    st.checkbox, f"surface.{pname}", bool(value), pname, help=help_text
+                )
+            else:
+                params[pname] = _number_widget(
+                    f"surface.{pname}", pname, value, low, high, help_text, integer=_is_int(default)
+                )
+        changed = {k: v for k, v in params.items() if v != surfaces.info(name).params[k][0]}
+        scene = replace(scene, surface_params=tuple(sorted(changed.items())))
+    return scene
+
+
+def _run_section(scene: sc.Scene) -> sc.Scene:
+    st.header("Optimizers")
+    runs = list(scene.runs)
+    for i, run in enumerate(runs):
+        runs[i] = _run_editor(i, run)
+    remove = [i for i in range(len(runs)) if st.session_state.get(_key(f"run{i}.remove"))]
+    if remove:
+        runs = [run for i, run in enumerate(runs) if i not in remove]
+        scene = replace(scene, runs=tuple(runs))
+        set_scene(scene, reset_widgets=True)
+        st.rerun()
+    if len(runs) < sc.MAX_RUNS:
+        choice = st.selectbox(
+            "Add an optimizer",
+            [""] + optimizers.names(),
+            format_func=lambda n: optimizers.spec(n).title if n else "choose…",
+            key=_key("add"),
+            help="Add a run to the race. The same optimizer can race several times with "
+            "different settings (Adam at 0.01 and at 0.1).",
+        )
+        if choice:
+            used = {run.color for run in runs}
+            color = next((c for c in sc.PALETTE if c not in used), sc.PALETTE[0])
+            surface_lr = _surface_lr(scene)
+            lr = sc._round_sig(optimizers.suggest_lr(choice, surface_lr))
+            hp = (("lr", lr),) if "lr" in optimizers.spec(choice).hparams else ()
+            runs.append(sc.Run(choice, hp, color))
+            scene = replace(scene, runs=tuple(runs))
+            set_scene(scene, reset_widgets=True)
+            st.rerun()
+    return replace(scene, runs=tuple(runs))
+
+
+def _run_editor(i: int, run: sc.Run) -> sc.Run:
+    spec = optimizers.spec(run.optimizer)
+    icon = ":material/visibility:" if run.enabled else ":material/visibility_off:"
+    with st.expander(run.label(), icon=icon, expanded=False):
+        cols = st.columns([3, 2, 2])
+        enabled = cols[0].toggle(
+            "Show", value=run.enabled, key=_key(f"run{i}.enabled"), help="Switch this run on/off."
+        )
+        color = cols[1].color_picker(
+            "Colour", value=run.color, key=_key(f"run{i}.color"), help="Colour of this path."
+        )
+        cols[2].button("Remove", key=_key(f"run{i}.remove"), help="Remove this run from the race.")
+        st.caption(spec.summary)
+        hp = {}
+        current = run.hparams()
+        for name, h in spec.hparams.items():
+            value = _hparam_widget(f"run{i}.{name}", name, h, current[name])
+            if value != h.default:
+                hp[name] = value
+    return sc.Run(run.optimizer, tuple(sorted(hp.items())), color, enabled)
+
+
+def _options_section(scene: sc.Scene) -> sc.Scene:
+    st.header("Run settings")
+    try:
+        surface = scene.build_surface()
+    except ValueError:
+        surface = None
+    start = scene.start or (tuple(surface.start) if surface else (0.0, 0.0))
+    cols = st.columns(2)
+    x0 = _widget(
+        cols[0].number_input,
+        "start.x",
+        float(start[0]),
+        "start x",
+        format="%.4g",
+        help="Where every optimizer starts. You can also click on the contour map.",
+    )
+    y0 = _widget(
+        cols[1].number_input,
+        "start.y",
+        float(start[1]),
+        "start y",
+        format="%.4g",
+        help="Where every optimizer starts. You can also click on the contour map.",
+    )
+    if surface is not None and (x0, y0) != tuple(float(v) for v in surface.start):
+        scene = replace(scene, start=(x0, y0))
+    elif surface is not None:
+        scene = replace(scene, start=None)
+    steps = _widget(
+        st.number_input,
+        "steps",
+        scene.steps,
+        "Steps",
+        min_value=1,
+        max_value=sc.MAX_STEPS,
+        step=50,
+        help=f"How many updates each optimizer makes (1 to {sc.MAX_STEPS:,}). Every step is "
+        "animated.",
+    )
+    scene = replace(scene, steps=int(steps))
+
+    schedule = _widget(
+        st.selectbox,
+        "schedule",
+        scene.schedule,
+        "Learning-rate schedule",
+        options=list(optimizers.SCHEDULES),
+        format_func=lambda k: optimizers.SCHEDULES[k].title,
+        help="How the learning rate changes over the steps (applied to every run).",
+    )
+    params = {}
+    if schedule != "constant":
+        saved = dict(scene.schedule_params) if schedule == scene.schedule else {}
+        for pname, h in optimizers.SCHEDULES[schedule].hparams.items():
+            default = _schedule_default(pname, h, scene.steps)
+            params[pname] = _hparam_widget(
+                f"schedule.{schedule}.{pname}", pname, h, saved.get(pname, default)
+            )
+    scene = replace(scene, schedule=schedule, schedule_params=tuple(sorted(params.items())))
+
+    noise = _widget(
+        st.slider,
+        "noise",
+        float(scene.noise),
+        "Gradient noise σ",
+        min_value=0.0,
+        max_value=5.0,
+        step=0.05,
+        help="Adds Gaussian noise of this scale to every gradient, the same draws for every "
+        "optimizer (a fair comparison), to mimic stochastic gradients.",
+    )
+    batch = 0
+    if surface is not None and surface.n_samples:
+        batch = _widget(
+            st.slider,
+            "batch",
+            int(scene.batch_size or surface.n_samples),
+            "Batch size",
+            min_value=1,
+            max_value=int(surface.n_samples),
+            help="Samples per gradient: 1 = stochastic gradient descent, all = full-batch "
+            "gradient descent, in between = mini-batch.",
+        )
+        batch = 0 if batch == surface.n_samples else int(batch)
+    seed = _widget(
+        st.number_input,
+        "seed",
+        scene.seed,
+        "Random seed",
+        min_value=0,
+        max_value=sc.MAX_SEED,
+        help="Fixes the noise and the mini-batches, so a run can be repeated exactly.",
+    )
+    return replace(scene, noise=float(noise), batch_size=batch, seed=int(seed))
+
+
+# --- widgets --------------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    return WIDGET_PREFIX + name
+
+
+def _widget(factory, name, value, label, **kwargs):
+    """Draw a widget seeded from the scene the first time it appears."""
+    key = _key(name)
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return factory(label, key=key, **kwargs)
+
+
+def _hparam_widget(name: str, label: str, h, value):
+    """Draw the control for one hyperparameter, as its registry entry describes it."""
+    if h.kind == "bool":
+        return _widget(st.checkbox, name, bool(value), label, help=h.help)
+    if h.log:
+        options = _log_options(h.low, h.high, value)
+        return _widget(
+            st.select_slider,
+            name,
+            min(options, key=lambda o: abs(math.log(o) - math.log(value))),
+            label,
+            options=options,
+            format_func=lambda v: f"{v:g}",
+            help=h.help + " (log scale)",
+        )
+    return _number_widget(name, label, value, h.low, h.high, h.help, integer=h.kind == "int")
+
+
+def _number_widget(name, label, value, low, high, help_text, integer=False):
+    cast = int if integer else float
+    bounds = {
+        "min_value": cast(low) if _finite(low) else None,
+        "max_value": cast(high) if _finite(high) else None,
+    }
+    if integer:
+        step = 1
+    elif _finite(low) and _finite(high):
+        step = (high - low) / 100
+    else:
+        step = 0.01
+    fmt = None if integer else "%.4g"
+    widget = _widget(
+        st.number_input, name, cast(value), label, step=step, format=fmt, help=help_text, **bounds
+    )
+    return cast(widget)
+
+
+def _finite(v) -> bool:
+    return v is not None and math.isfinite(v)
+
+
+def _log_options(low: float, high: float, value: float) -> list[float]:
+    """Return friendly log-spaced values (1, 1.5, 2, 3, 5, 7 per decade) plus ``value``."""
+    low = max(low, 1e-8)
+    options = {float(value)}
+    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for m in LOG_MANTISSAS:
+            v = float(f"{m}e{exponent}")
+            if low <= v <= high:
+                options.add(v)
+    return sorted(options)
+
+
+def _schedule_default(name, h, steps):
+    """Schedule parameters measured in steps default to a fraction of the run."""
+    if name == "t_max":
+        return steps
+    if name in ("step_size", "warmup"):
+        return max(1, steps // 10) if name == "warmup" else max(1, steps // 4)
+    return h.default
+
+
+def _surface_lr(scene: sc.Scene) -> float:
+    try:
+        return scene.build_surface().lr
+    except ValueError:
+        return 1e-3
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
