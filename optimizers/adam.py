@@ -1,0 +1,654 @@
+"""The Adam family: Adam, AdamW, Adamax, NAdam, RAdam (torch) and AdaBelief, Lion (optax).
+
+State fields follow optax: ``mu`` = m_t (moving average of g), ``nu`` = v_t (moving
+average of g²), ``count`` = t. ``derived(state)`` adds the bias-corrected ``mu_hat`` =
+m̂_t and ``nu_hat`` = v̂_t for the step inspector.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .base import Optimizer, algorithm_box, flag, hparam
+from .moments import add_weight_decay, ema, ema_sq, lerp
+from .registry import (
+    AMSGRAD,
+    BETA1,
+    BETA2,
+    EPS,
+    LR,
+    WEIGHT_DECAY,
+    normalized_lr,
+    register,
+    sign_lr,
+)
+from .sgd import GRADIENT, WEIGHT_DECAY_STEP
+
+
+class AdamState(NamedTuple):
+    """Adam/AdamW: ``nu_max`` = v_t^max is None unless amsgrad."""
+
+    count: int
+    mu: np.ndarray
+    nu: np.ndarray
+    nu_max: np.ndarray | None
+
+
+class AdamaxState(NamedTuple):
+    """Adamax: ``u`` = u_t, the decaying maximum of |g| (the infinity norm)."""
+
+    count: int
+    mu: np.ndarray
+    u: np.ndarray
+
+
+class NAdamState(NamedTuple):
+    """NAdam: ``mu_product`` = ∏ μ_i, the product of the momentum coefficients so far."""
+
+    count: int
+    mu_product: float
+    mu: np.ndarray
+    nu: np.ndarray
+
+
+class RAdamState(NamedTuple):
+    """RAdam: the same moments as Adam."""
+
+    count: int
+    mu: np.ndarray
+    nu: np.ndarray
+
+
+class AdaBeliefState(NamedTuple):
+    """AdaBelief: ``s`` = s_t, the moving average of (g − m)², the 'belief' in g."""
+
+    count: int
+    mu: np.ndarray
+    s: np.ndarray
+
+
+class LionState(NamedTuple):
+    """Lion: only the momentum m_t."""
+
+    mu: np.ndarray
+
+
+ADAM_INPUTS = [
+    r"\gamma \text{ (lr)},\ \beta_1, \beta_2 \text{ (betas)},\ \theta_0 \text{ (start)},\ "
+    r"f(\theta) \text{ (objective)}",
+    r"\lambda \text{ (weight decay)},\ \epsilon",
+]
+MOMENTS_INIT = r"m_0 \leftarrow 0 \text{ (first moment)},\ v_0 \leftarrow 0 \text{ (second moment)}"
+FIRST_MOMENT = r"m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t"
+SECOND_MOMENT = r"v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2"
+AMSGRAD_STEPS = [
+    r"\textbf{if}\: \textit{amsgrad}",
+    (2, r"v_t^{max} \leftarrow \max(v_{t-1}^{max}, v_t),\ \tilde v_t \leftarrow v_t^{max}"),
+    r"\textbf{else}",
+    (2, r"\tilde v_t \leftarrow v_t"),
+]
+ADAM_STEP = (
+    r"\theta_t \leftarrow \theta_{t-1} - \gamma \hat m_t / \big(\sqrt{\hat v_t} + \epsilon\big)"
+)
+BIAS_CORRECTION = (
+    r"\hat m_t \leftarrow m_t / (1 - \beta_1^t),\ "
+    r"\hat v_t \leftarrow \tilde v_t / (1 - \beta_2^t)"
+)
+
+ADAM_LATEX = algorithm_box(
+    [*ADAM_INPUTS, r"\textit{amsgrad},\ \textit{bias correction}"],
+    MOMENTS_INIT + r",\ v_0^{max} \leftarrow 0",
+    [
+        GRADIENT,
+        *WEIGHT_DECAY_STEP,
+        FIRST_MOMENT,
+        SECOND_MOMENT,
+        *AMSGRAD_STEPS,
+        r"\textbf{if}\: \textit{bias correction}",
+        (2, BIAS_CORRECTION),
+        r"\textbf{else}",
+        (2, r"\hat m_t \leftarrow m_t,\ \hat v_t \leftarrow \tilde v_t"),
+        ADAM_STEP,
+    ],
+)
+
+ADAMW_LATEX = algorithm_box(
+    [*ADAM_INPUTS, r"\textit{amsgrad}"],
+    MOMENTS_INIT + r",\ v_0^{max} \leftarrow 0",
+    [
+        GRADIENT,
+        r"\theta_{t-1} \leftarrow \theta_{t-1} - \gamma \lambda \theta_{t-1}"
+        r" \text{ (decoupled decay)}",
+        FIRST_MOMENT,
+        SECOND_MOMENT,
+        *AMSGRAD_STEPS,
+        BIAS_CORRECTION,
+        ADAM_STEP,
+    ],
+)
+
+ADAMAX_LATEX = algorithm_box(
+    ADAM_INPUTS,
+    r"m_0 \leftarrow 0 \text{ (first moment)},\ u_0 \leftarrow 0 \text{ (infinity norm)}",
+    [
+        GRADIENT,
+        *WEIGHT_DECAY_STEP,
+        FIRST_MOMENT,
+        r"u_t \leftarrow \max\big(\beta_2 u_{t-1},\ |g_t| + \epsilon\big)",
+        r"\theta_t \leftarrow \theta_{t-1} - \frac{\gamma \, m_t}{(1 - \beta_1^t) \, u_t}",
+    ],
+)
+
+NADAM_LATEX = algorithm_box(
+    [*ADAM_INPUTS, r"\psi \text{ (momentum decay)}"],
+    MOMENTS_INIT + r",\ \textstyle\prod_0 \leftarrow 1",
+    [
+        GRADIENT,
+        *WEIGHT_DECAY_STEP,
+        r"\mu_t \leftarrow \beta_1 \big(1 - \tfrac{1}{2} \, 0.96^{t \psi}\big),\ "
+        r"\mu_{t+1} \leftarrow \beta_1 \big(1 - \tfrac{1}{2} \, 0.96^{(t+1) \psi}\big)",
+        r"\textstyle\prod_t \leftarrow \prod_{t-1} \mu_t",
+        FIRST_MOMENT,
+        SECOND_MOMENT,
+        r"\hat m_t \leftarrow \frac{\mu_{t+1} m_t}{1 - \prod_t \mu_{t+1}} "
+        r"+ \frac{(1 - \mu_t) g_t}{1 - \prod_t}",
+        r"\hat v_t \leftarrow v_t / (1 - \beta_2^t)",
+        ADAM_STEP,
+    ],
+)
+
+RADAM_LATEX = algorithm_box(
+    ADAM_INPUTS,
+    MOMENTS_INIT + r",\ \rho_\infty \leftarrow 2 / (1 - \beta_2) - 1",
+    [
+        GRADIENT,
+        *WEIGHT_DECAY_STEP,
+        FIRST_MOMENT,
+        SECOND_MOMENT,
+        r"\hat m_t \leftarrow m_t / (1 - \beta_1^t)",
+        r"\rho_t \leftarrow \rho_\infty - 2 t \beta_2^t / (1 - \beta_2^t)",
+        r"\textbf{if}\: \rho_t > 5",
+        (
+            2,
+            r"r_t \leftarrow \sqrt{\frac{(\rho_t - 4)(\rho_t - 2) \rho_\infty}"
+            r"{(\rho_\infty - 4)(\rho_\infty - 2) \rho_t}}",
+        ),
+        (2, r"l_t \leftarrow \sqrt{1 - \beta_2^t} / \big(\sqrt{v_t} + \epsilon\big)"),
+        (2, r"\theta_t \leftarrow \theta_{t-1} - \gamma \hat m_t \, l_t \, r_t"),
+        r"\textbf{else}",
+        (2, r"\theta_t \leftarrow \theta_{t-1} - \gamma \hat m_t \text{ (momentum SGD)}"),
+    ],
+)
+
+ADABELIEF_LATEX = algorithm_box(
+    r"\gamma \text{ (lr)},\ \beta_1, \beta_2,\ \theta_0 \text{ (start)},\ "
+    r"f(\theta) \text{ (objective)},\ \epsilon,\ \epsilon_{root}",
+    r"m_0 \leftarrow 0,\ s_0 \leftarrow 0",
+    [
+        GRADIENT,
+        FIRST_MOMENT,
+        r"s_t \leftarrow \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon_{root}",
+        r"\hat m_t \leftarrow m_t / (1 - \beta_1^t),\ \hat s_t \leftarrow s_t / (1 - \beta_2^t)",
+        r"\theta_t \leftarrow \theta_{t-1}"
+        r" - \gamma \hat m_t / \big(\sqrt{\hat s_t} + \epsilon\big)",
+    ],
+)
+
+LION_LATEX = algorithm_box(
+    r"\gamma \text{ (lr)},\ \beta_1, \beta_2,\ \theta_0 \text{ (start)},\ "
+    r"f(\theta) \text{ (objective)},\ \lambda \text{ (weight decay)}",
+    r"m_0 \leftarrow 0",
+    [
+        GRADIENT,
+        r"c_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+        r"\theta_t \leftarrow \theta_{t-1}"
+        r" - \gamma \big(\operatorname{sign}(c_t) + \lambda \theta_{t-1}\big)",
+        r"m_t \leftarrow \beta_2 m_{t-1} + (1 - \beta_2) g_t",
+    ],
+)
+
+
+def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_correction):
+    """Build Adam (L2 decay in the gradient) or AdamW (``decoupled`` decay)."""
+
+    def corrections(count):
+        if not bias_correction:
+            return 1.0, 1.0
+        return 1 - beta1**count, 1 - beta2**count
+
+    def init(params):
+        zeros = np.zeros_like(params)
+        return AdamState(0, zeros, zeros, zeros if amsgrad else None)
+
+    def update(grads, state, params, lr, hess=None):
+        count = state.count + 1
+        g = grads if decoupled else add_weight_decay(grads, params, weight_decay)
+        mu = lerp(state.mu, g, 1 - beta1)
+        nu = ema_sq(state.nu, g, beta2)
+        nu_max = np.maximum(state.nu_max, nu) if amsgrad else None
+        bias1, bias2 = corrections(count)
+        denom = np.sqrt(nu_max if amsgrad else nu)
+        denom /= bias2**0.5
+        denom += eps
+        updates = mu * (-lr / bias1)
+        updates /= denom
+        if decoupled and weight_decay:
+            updates -= (lr * weight_decay) * params
+        return updates, AdamState(count, mu, nu, nu_max)
+
+    def derived(state):
+        bias1, bias2 = corrections(state.count)
+        return {
+            "mu_hat": state.mu / bias1,
+            "nu_hat": (state.nu_max if amsgrad else state.nu) / bias2,
+        }
+
+    return Optimizer(name, hp, init, update, derived=derived)
+
+
+@register(
+    "adam",
+    title="Adam",
+    summary="Momentum (m) divided by a moving RMS of the gradients (√v), both "
+    "bias-corrected: steps of about lr in every coordinate, fast on canyons.",
+    latex=ADAM_LATEX,
+    hparams={
+        "lr": LR,
+        "beta1": BETA1,
+        "beta2": BETA2,
+        "eps": EPS,
+        "weight_decay": WEIGHT_DECAY,
+        "amsgrad": AMSGRAD,
+        "bias_correction": flag(
+            "Bias correction: divide m, v by 1 − βᵗ; off shows the too-short early steps."
+        ),
+    },
+    lr_rule=normalized_lr,
+    torch_name="Adam",
+)
+def adam(
+    lr=1e-3,
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+    weight_decay=0.0,
+    amsgrad=False,
+    bias_correction=True,
+):
+    """Adam, exactly as ``torch.optim.Adam`` (ε added to √v̂ after bias correction).
+
+    Parameters
+    ----------
+    lr : float
+        Base learning rate γ.
+    beta1, beta2 : float
+        Decays of the first and second moment averages.
+    eps : float
+        ε added to √v̂.
+    weight_decay : float
+        L2 penalty λ added to the gradient (use ``adamw`` for decoupled decay).
+    amsgrad : bool
+        Divide by the running maximum of v (AMSGrad).
+    bias_correction : bool
+        Beyond torch: False drops the 1 − βᵗ corrections (the teaching form).
+
+    Returns
+    -------
+    Optimizer
+    """
+    hp = dict(locals())
+    return _adam("adam", hp, beta1, beta2, eps, weight_decay, amsgrad, False, bias_correction)
+
+
+@register(
+    "adamw",
+    title="AdamW",
+    summary="Adam with weight decay applied to θ directly instead of through the "
+    "gradient, so the decay is not rescaled by √v.",
+    latex=ADAMW_LATEX,
+    hparams={
+        "lr": LR,
+        "beta1": BETA1,
+        "beta2": BETA2,
+        "eps": EPS,
+        "weight_decay": WEIGHT_DECAY._replace(
+            help="Weight decay λ: shrinks θ by γλθ each step, outside the adaptive scaling."
+        ),
+        "amsgrad": AMSGRAD,
+    },
+    lr_rule=normalized_lr,
+    torch_name="AdamW",
+)
+def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, amsgrad=False):
+    """AdamW, exactly as ``torch.optim.AdamW`` (decoupled weight decay, default 0.01).
+
+    Parameters
+    ----------
+    lr : float
+        Base learning rate γ.
+    beta1, beta2 : float
+        Decays of the first and second moment averages.
+    eps : float
+        ε added to √v̂.
+    weight_decay : float
+        Decoupled decay λ: θ shrinks by γλθ each step.
+    amsgrad : bool
+        Divide by the running maximum of v (AMSGrad).
+
+    Returns
+    -------
+    Optimizer
+    """
+    hp = dict(locals())
+    return _adam("adamw", hp, beta1, beta2, eps, weight_decay, amsgrad, True, True)
+
+
+@register(
+    "adamax",
+    title="Adamax",
+    summary="Adam with the infinity norm: divides by a decaying maximum of |g| instead of "
+    "a root-mean-square.",
+    latex=ADAMAX_LATEX,
+    hparams={
+        "lr": LR,
+        "beta1": BETA1,
+        "beta2": BETA2._replace(help="β₂: decay of the running maximum of |g|."),
+        "eps": EPS,
+        "weight_decay": WEIGHT_DECAY,
+    },
+    lr_rule=normalized_lr,
+    torch_name="Adamax",
+)
+def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+    """Adamax, exactly as ``torch.optim.Adamax`` (ε inside the maximum).
+
+    Parameters
+    ----------
+    lr : float
+        Base learning rate γ.
+    beta1, beta2 : float
+        Decay of the first moment and of the running maximum.
+    eps : float
+        ε added to |g| inside the maximum.
+    weight_decay : float
+        L2 penalty λ added to the gradient.
+
+    Returns
+    -------
+    Optimizer
+    """
+    hp = dict(locals())
+
+    def init(params):
+        zeros = np.zeros_like(params)
+        return AdamaxState(0, zeros, zeros)
+
+    def update(grads, state, params, lr, hess=None):
+        count = state.count + 1
+        g = add_weight_decay(grads, params, weight_decay)
+        mu = lerp(state.mu, g, 1 - beta1)
+        u = np.maximum(state.u * beta2, np.abs(g) + eps)
+        updates = mu * -(lr / (1 - beta1**count))
+        updates /= u
+        return updates, AdamaxState(count, mu, u)
+
+    def derived(state):
+        return {"mu_hat": state.mu / (1 - beta1**state.count)}
+
+    return Optimizer("adamax", hp, init, update, derived=derived)
+
+
+@register(
+    "nadam",
+    title="NAdam",
+    summary="Adam with Nesterov momentum: the step uses the momentum it is about to "
+    "have, with a momentum coefficient that warms up over the first steps.",
+    latex=NADAM_LATEX,
+    hparams={
+        "lr": LR,
+        "beta1": BETA1,
+        "beta2": BETA2,
+        "eps": EPS,
+        "weight_decay": WEIGHT_DECAY,
+        "momentum_decay": hparam(
+            0.0, 1.0, "ψ: how fast the momentum coefficient warms up to β₁ (0.004 in torch)."
+        ),
+    },
+    lr_rule=normalized_lr,
+    torch_name="NAdam",
+)
+def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, momentum_decay=4e-3):
+    """NAdam, exactly as ``torch.optim.NAdam`` in float64.
+
+    Parameters
+    ----------
+    lr : float
+        Base learning rate γ.
+    beta1, beta2 : float
+        Decays of the first and second moment averages.
+    eps : float
+        ε added to √v̂.
+    weight_decay : float
+        L2 penalty λ added to the gradient.
+    momentum_decay : float
+        ψ in μ_t = β₁ (1 − 0.96^{tψ} / 2).
+
+    Returns
+    -------
+    Optimizer
+    """
+    hp = dict(locals())
+
+    def init(params):
+        zeros = np.zeros_like(params)
+        return NAdamState(0, 1.0, zeros, zeros)
+
+    def update(grads, state, params, lr, hess=None):
+        count = state.count + 1
+        bias2 = 1 - beta2**count
+        g = add_weight_decay(grads, params, weight_decay)
+        momentum = beta1 * (1.0 - 0.5 * (0.96 ** (count * momentum_decay)))
+        momentum_next = beta1 * (1.0 - 0.5 * (0.96 ** ((count + 1) * momentum_decay)))
+        mu_product = state.mu_product * momentum
+        mu = lerp(state.mu, g, 1 - beta1)
+        nu = ema_sq(state.nu, g, beta2)
+        denom = np.sqrt(nu / bias2)
+        denom += eps
+        updates = g * (-lr * (1.0 - momentum) / (1.0 - mu_product))
+        updates /= denom
+        ahead = mu * ((-lr * momentum_next) / (1.0 - mu_product * momentum_next))
+        ahead /= denom
+        updates += ahead
+        return updates, NAdamState(count, mu_product, mu, nu)
+
+    def derived(state):
+        return {"nu_hat": state.nu / (1 - beta2**state.count)}
+
+    return Optimizer("nadam", hp, init, update, derived=derived)
+
+
+@register(
+    "radam",
+    title="RAdam",
+    summary="Adam that takes plain momentum steps until the variance estimate is "
+    "trustworthy (ρ_t > 5), then rectifies the adaptive step: a built-in warmup.",
+    latex=RADAM_LATEX,
+    hparams={
+        "lr": LR,
+        "beta1": BETA1,
+        "beta2": BETA2,
+        "eps": EPS,
+        "weight_decay": WEIGHT_DECAY,
+    },
+    lr_rule=normalized_lr,
+    torch_name="RAdam",
+)
+def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+    """RAdam, exactly as ``torch.optim.RAdam``.
+
+    Parameters
+    ----------
+    lr : float
+        Base learning rate γ.
+    beta1, beta2 : float
+        Decays of the first and second moment averages.
+    eps : float
+        ε added to √v (no bias correction inside the root: it is in l_t).
+    weight_decay : float
+        L2 penalty λ added to the gradient.
+
+    Returns
+    -------
+    Optimizer
+    """
+    hp = dict(locals())
+    rho_inf = 2 / (1 - beta2) - 1
+
+    def rho(count):
+        return rho_inf - 2 * count * (beta2**count) / (1 - beta2**count)
+
+    def init(params):
+        zeros = np.zeros_like(params)
+        return RAdamState(0, zeros, zeros)
+
+    def update(grads, state, params, lr, hess=None):
+        count = state.count + 1
+        g = add_weight_decay(grads, params, weight_decay)
+        mu = lerp(state.mu, g, 1 - beta1)
+        nu = ema_sq(state.nu, g, beta2)
+        bias2 = 1 - beta2**count
+        step = mu / (1 - beta1**count)
+        step *= lr
+        rho_t = rho(count)
+        if rho_t > 5.0:
+            rect = (
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            ) ** 0.5
+            adaptive = np.sqrt(nu)
+            adaptive += eps
+            np.reciprocal(adaptive, out=adaptive)  # torch: scalar / tensor = reciprocal * scalar
+            adaptive *= bias2**0.5
+            step *= adaptive
+            step *= rect
+        return -step, RAdamState(count, mu, nu)
+
+    def derived(state):
+        count = state.count
+        return {
+            "mu_hat": state.mu / (1 - beta1**count),
+            "nu_hat": state.nu / (1 - beta2**count),
+            "rho_t": rho(count),
+        }
+
+    return Optimizer("radam", hp, init, update, derived=derived)
+
+
+@register(
+    "adabelief",
+    title="AdaBelief",
+    summary="Adam that divides by how far the gradient strays from its average "
+    "(the 'belief'), not by its size: big confident steps where the slope is steady.",
+    latex=ADABELIEF_LATEX,
+    hparams={
+        "lr": LR,
+        "beta1": BETA1,
+        "beta2": BETA2._replace(help="β₂: decay of the average of (g − m)²."),
+        "eps": EPS,
+        "eps_root": EPS._replace(help="ε_root: added to s_t each step (kept in the state)."),
+    },
+    lr_rule=normalized_lr,
+)
+def adabelief(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, eps_root=1e-16):
+    """AdaBelief with optax's semantics (``optax.adabelief``).
+
+    Parameters
+    ----------
+    lr : float
+        Base learning rate γ.
+    beta1, beta2 : float
+        Decays of m_t and of s_t.
+    eps : float
+        ε added to √ŝ.
+    eps_root : float
+        ε_root added to s_t at every step (it accumulates in the state, as in optax).
+
+    Returns
+    -------
+    Optimizer
+    """
+    hp = dict(locals())
+
+    def init(params):
+        zeros = np.zeros_like(params)
+        return AdaBeliefState(0, zeros, zeros)
+
+    def update(grads, state, params, lr, hess=None):
+        count = state.count + 1
+        mu = ema(state.mu, grads, beta1)
+        belief = grads - mu
+        belief *= belief
+        s = ema(state.s, belief, beta2)
+        s += eps_root
+        denom = np.sqrt(s / (1 - beta2**count))
+        denom += eps
+        updates = mu / (1 - beta1**count)
+        updates /= denom
+        updates *= -lr
+        return updates, AdaBeliefState(count, mu, s)
+
+    def derived(state):
+        return {
+            "mu_hat": state.mu / (1 - beta1**state.count),
+            "s_hat": state.s / (1 - beta2**state.count),
+        }
+
+    return Optimizer("adabelief", hp, init, update, derived=derived)
+
+
+@register(
+    "lion",
+    title="Lion",
+    summary="Steps by the sign of a momentum blend: every coordinate moves exactly lr "
+    "(plus decay), whatever the slope. Found by program search (Chen et al. 2023).",
+    latex=LION_LATEX,
+    hparams={
+        "lr": LR,
+        "beta1": BETA1._replace(help="β₁: weight of the momentum in the signed blend c_t."),
+        "beta2": BETA2._replace(help="β₂: decay of the stored momentum m_t."),
+        "weight_decay": WEIGHT_DECAY._replace(
+            help="Weight decay λ: adds γλθ to each step, outside the sign."
+        ),
+    },
+    lr_rule=sign_lr,
+)
+def lion(lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=1e-3):
+    """Lion with optax's semantics (``optax.lion``, default weight decay 1e-3).
+
+    Parameters
+    ----------
+    lr : float
+        Base learning rate γ (the Lion paper advises 3-10x smaller than Adam's).
+    beta1 : float
+        Weight of the momentum in the signed blend.
+    beta2 : float
+        Decay of the stored momentum.
+    weight_decay : float
+        Decoupled decay λ, added to the sign before scaling by γ.
+
+    Returns
+    -------
+    Optimizer
+    """
+    hp = dict(locals())
+
+    def init(params):
+        return LionState(np.zeros_like(params))
+
+    def update(grads, state, params, lr, hess=None):
+        direction = np.sign(ema(state.mu, grads, beta1))
+        if weight_decay:
+            direction += weight_decay * params
+        direction *= -lr
+        return direction, LionState(ema(state.mu, grads, beta2))
+
+    return Optimizer("lion", hp, init, update)

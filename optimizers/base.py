@@ -1,0 +1,194 @@
+"""Core types: the optimizer pair, hyperparameter specs and the algorithm-box helper.
+
+An optimizer is a pair of pure functions in the style of optax: ``init(params) -> state``
+and ``update(grads, state, params, lr, hess=None) -> (updates, state)``. Arrays are
+``(N, 2)``: one row per start point, so one call moves every start point at once.
+"""
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+
+class EmptyState(NamedTuple):
+    """State of an optimizer that remembers nothing between steps (GD, Newton)."""
+
+
+class Optimizer(NamedTuple):
+    """An optimizer: hyperparameters plus the ``init``/``update`` pair.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (``"adam"``).
+    hp : dict
+        Every hyperparameter, defaults filled in. ``hp["lr"]`` is the base learning
+        rate; the runner turns it into ``lr_t`` with the schedule and passes that to
+        ``update``, so no optimizer stores a learning rate in its state.
+    init : callable
+        ``init(params) -> state`` with ``params`` of shape (N, 2). Array fields of the
+        state have one row per start point (leading dimension N); scalar fields
+        (``count``, ``mu_product``) are shared by all rows, because all rows take
+        their t-th step together.
+    update : callable
+        ``update(grads, state, params, lr, hess=None) -> (updates, state)``; the next
+        point is ``params + updates``. Pure: it never modifies its inputs.
+    lookahead : callable or None
+        ``lookahead(params, state) -> points`` where the gradient must be taken, for
+        methods that look ahead (explicit Nesterov). None: at ``params``.
+    needs_hessian : bool
+        True if ``update`` needs ``hess`` of shape (N, 2, 2) at ``params`` (Newton).
+    derived : callable or None
+        ``derived(state) -> dict[str, ndarray]``: quantities the algorithm box names
+        but the state does not store (bias-corrected moments ``mu_hat``, ``nu_hat``),
+        for the step inspector. Only called when a run records its internals.
+    """
+
+    name: str
+    hp: dict[str, Any]
+    init: Callable
+    update: Callable
+    lookahead: Callable | None = None
+    needs_hessian: bool = False
+    derived: Callable | None = None
+
+
+class HParam(NamedTuple):
+    """One hyperparameter: default, valid range and a one-line help for the controls.
+
+    The range is the valid range (``make`` raises ValueError outside it). For
+    ``log=True`` parameters whose low end is an open 0, a slider needs its own
+    positive minimum (for example a few decades below the default).
+    """
+
+    default: Any
+    low: float
+    high: float
+    log: bool = False
+    kind: str = "float"
+    help: str = ""
+    low_open: bool = False
+    high_open: bool = False
+
+    def interval(self):
+        """Return the valid range as text, e.g. ``"[0, 1)"`` or ``"True or False"``."""
+        if self.kind == "bool":
+            return "True or False"
+        left = "(" if self.low_open else "["
+        right = ")" if self.high_open else "]"
+        if self.kind == "int":
+            return f"{left}{int(self.low)}, {int(self.high)}{right}"
+        return f"{left}{self.low:g}, {self.high:g}{right}"
+
+    def check(self, name, value):
+        """Return ``value`` converted to the parameter's kind, or raise ValueError.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name, used in the message.
+        value : object
+            The value to check.
+
+        Returns
+        -------
+        bool, int or float
+            The value as a plain Python bool, int or float.
+        """
+        if self.kind == "bool":
+            if not isinstance(value, bool | np.bool_):
+                raise ValueError(f"{name} must be True or False, got {value!r}")
+            return bool(value)
+        if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+            raise ValueError(f"{name} must be a number in {self.interval()}, got {value!r}")
+        if self.kind == "int":
+            if not float(value).is_integer():
+                raise ValueError(f"{name} must be an integer in {self.interval()}, got {value!r}")
+            value = int(value)
+        else:
+            value = float(value)
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        if not (above and below):  # also catches NaN
+            raise ValueError(f"{name} must be in {self.interval()}, got {value!r}")
+        return value
+
+
+def hparam(
+    low, high, help, *, default=None, log=False, kind="float", low_open=False, high_open=False
+):
+    """Build an :class:`HParam` (optimizers fill in ``default`` from their factory).
+
+    Parameters
+    ----------
+    low, high : float
+        Ends of the valid range.
+    help : str
+        One line for the control's tooltip.
+    default : object, optional
+        The default value (None: filled in later by ``register``).
+    log : bool
+        Whether a slider should be log-scaled.
+    kind : {"float", "int", "bool"}
+        The value's type.
+    low_open, high_open : bool
+        Whether the ends are excluded.
+
+    Returns
+    -------
+    HParam
+    """
+    return HParam(default, low, high, log, kind, help, low_open, high_open)
+
+
+def flag(help):
+    """Build a boolean :class:`HParam` (default filled in from the factory).
+
+    Parameters
+    ----------
+    help : str
+        One line for the control's tooltip.
+
+    Returns
+    -------
+    HParam
+        Of kind ``"bool"``.
+    """
+    return hparam(False, True, help, kind="bool")
+
+
+def algorithm_box(inputs, initialize, steps):
+    r"""Lay out an algorithm box in LaTeX (KaTeX-compatible), as torch.optim docs do.
+
+    Parameters
+    ----------
+    inputs : str or list of str
+        LaTeX for the inputs; a list is typeset one item per line.
+    initialize : str
+        LaTeX for the initialisation line.
+    steps : list of str or (int, str)
+        Body of the loop over t, one line each; ``(level, text)`` indents ``text``
+        by ``level`` (1 = directly inside the loop).
+
+    Returns
+    -------
+    str
+        An ``aligned`` environment, ready for ``st.latex``.
+    """
+    first, *rest = [inputs] if isinstance(inputs, str) else inputs
+    rule = r"&\rule{110mm}{0.4pt} \\"
+    lines = [
+        r"\begin{aligned}",
+        rule,
+        rf"&\textbf{{input}}: {first} \\",
+        *(rf"&\hspace{{13mm}} {line} \\" for line in rest),
+        rf"&\textbf{{initialize}}: {initialize} \\",
+        rule,
+        r"&\textbf{for}\: t = 1 \:\textbf{to}\: T \:\textbf{do} \\",
+    ]
+    for step in steps:
+        level, text = step if isinstance(step, tuple) else (1, step)
+        lines.append(rf"&\hspace{{{5 * level}mm}} {text} \\")
+    lines += [rule, r"&\textbf{return}\: \theta_T \\", rule, r"\end{aligned}"]
+    return "\n".join(lines)

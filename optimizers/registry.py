@@ -1,0 +1,250 @@
+"""The registry: every optimizer's factory, description and hyperparameter specs.
+
+Adding an optimizer is one factory decorated with :func:`register` (the registry line)
+and one row in the reference tests. The factory's signature holds the defaults; the
+decorator copies them into the specs and appends the algorithm box to its docstring,
+so the docstring, the app's controls and the lesson's LaTeX never disagree.
+"""
+
+import inspect
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from .base import HParam, flag, hparam
+
+
+class OptimizerSpec(NamedTuple):
+    """What the app needs to present an optimizer.
+
+    Attributes
+    ----------
+    name : str
+        Registry name.
+    title : str
+        Display name.
+    summary : str
+        One or two sentences: what it does and what it teaches.
+    latex : str
+        The algorithm box (the same text as in the factory's docstring).
+    hparams : dict of str to HParam
+        Every hyperparameter, in signature order, with default and valid range.
+    needs_hessian : bool
+        True if the runner must pass the surface's Hessian.
+    torch_name : str or None
+        The ``torch.optim`` class it reproduces, if any.
+    """
+
+    name: str
+    title: str
+    summary: str
+    latex: str
+    hparams: dict[str, HParam]
+    needs_hessian: bool
+    torch_name: str | None
+
+
+class _Entry(NamedTuple):
+    factory: Callable
+    spec: OptimizerSpec
+    lr_rule: Callable[[float], float]
+
+
+_REGISTRY: dict[str, _Entry] = {}
+
+# Hyperparameters shared by several optimizers (defaults come from each factory).
+LR = hparam(0.0, 100.0, "Learning rate γ: how far each step goes.", log=True, low_open=True)
+MOMENTUM = hparam(
+    0.0, 1.0, "Momentum μ: fraction of the last velocity kept at each step.", high_open=True
+)
+BETA1 = hparam(
+    0.0, 1.0, "β₁: decay of the gradient average m (momentum); near 1 = smoother.", high_open=True
+)
+BETA2 = hparam(
+    0.0, 1.0, "β₂: decay of the squared-gradient average v; near 1 = longer memory.", high_open=True
+)
+EPS = hparam(
+    0.0,
+    1.0,
+    "ε: keeps the denominator away from 0 where gradients vanish.",
+    log=True,
+    low_open=True,
+)
+WEIGHT_DECAY = hparam(0.0, 1.0, "Weight decay λ: adds λθ to the gradient (L2 pull towards 0).")
+AMSGRAD = flag("AMSGrad: divide by the largest v seen so far, so steps never grow back.")
+
+
+def same_lr(base_lr):
+    """Gradient-proportional methods (GD, momentum, Nesterov): the GD rate itself.
+
+    Heavy-ball momentum is stable up to ``lr < 2 (1 + μ) / L``, so the GD rate is safe.
+    """
+    return base_lr
+
+
+def normalized_lr(base_lr):
+    """Methods whose step is about ``lr`` per coordinate (Adam, RMSprop, ...).
+
+    Their step no longer scales with the gradient, so ``lr`` is a distance rather than
+    ``1 / curvature``. The rule ``clip(sqrt(base_lr) / 2, 0.001, 0.1)`` maps the usual GD
+    rates 1e-3 .. 1e-1 of the built-in surfaces to 0.016 .. 0.1: paths cross a domain of
+    a few units in a few hundred steps.
+    """
+    return float(np.clip(np.sqrt(base_lr) / 2, 1e-3, 0.1))
+
+
+def accumulating_lr(base_lr):
+    """AdaGrad: its steps shrink like ``1 / sqrt(t)``, so 5x the normalized rate."""
+    return 5 * normalized_lr(base_lr)
+
+
+def sign_lr(base_lr):
+    """Lion: a third of the normalized rate.
+
+    Its step is a pure sign, exactly ``lr`` in every coordinate; the Lion paper advises
+    a rate 3-10x smaller than Adam's.
+    """
+    return normalized_lr(base_lr) / 3
+
+
+def unit_lr(base_lr):
+    """AdaDelta and Newton choose their own step length; ``lr = 1`` is the method."""
+    return 1.0
+
+
+def register(
+    name, *, title, summary, latex, hparams, lr_rule, torch_name=None, needs_hessian=False
+):
+    """Register an optimizer factory (use as a decorator).
+
+    Parameters
+    ----------
+    name : str
+        Registry name.
+    title, summary, latex : str
+        See :class:`OptimizerSpec`.
+    hparams : dict of str to HParam
+        Range and help for every parameter of the factory (defaults are read from
+        the factory's signature).
+    lr_rule : callable
+        ``lr_rule(base_lr) -> lr`` used by :func:`suggest_lr`.
+    torch_name : str, optional
+        The ``torch.optim`` class the optimizer reproduces.
+    needs_hessian : bool
+        Must equal the ``needs_hessian`` of the optimizers the factory builds (the
+        factory is not called here: it may delegate to one defined later).
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the factory unchanged apart from its docstring.
+    """
+
+    def add(factory):
+        signature = inspect.signature(factory).parameters
+        if list(signature) != list(hparams):
+            raise TypeError(f"{name}: hparams {list(hparams)} != signature {list(signature)}")
+        specs = {key: hparams[key]._replace(default=signature[key].default) for key in signature}
+        math = "\n".join("       " + line for line in latex.splitlines())
+        factory.__doc__ = (
+            f"{factory.__doc__.rstrip()}\n\n    Notes\n    -----\n"
+            f"    The algorithm (``optimizers.spec({name!r}).latex``):\n\n    .. math::\n\n{math}\n"
+        )
+        spec = OptimizerSpec(name, title, summary, latex, specs, needs_hessian, torch_name)
+        _REGISTRY[name] = _Entry(factory, spec, lr_rule)
+        return factory
+
+    return add
+
+
+def _entry(name):
+    if name not in _REGISTRY:
+        raise ValueError(f"unknown optimizer {name!r}; expected one of: {', '.join(_REGISTRY)}")
+    return _REGISTRY[name]
+
+
+def names():
+    """Return the registered optimizer names, in the order the app lists them.
+
+    Returns
+    -------
+    list of str
+    """
+    return list(_REGISTRY)
+
+
+def spec(name):
+    """Return the :class:`OptimizerSpec` of ``name`` (ValueError if unknown).
+
+    Parameters
+    ----------
+    name : str
+        Registry name.
+
+    Returns
+    -------
+    OptimizerSpec
+    """
+    return _entry(name).spec
+
+
+def make(name, **hp):
+    """Build a registered optimizer after checking every hyperparameter.
+
+    Parameters
+    ----------
+    name : str
+        Registry name, e.g. ``"adam"``.
+    **hp
+        Hyperparameters; missing ones take their defaults.
+
+    Returns
+    -------
+    Optimizer
+
+    Raises
+    ------
+    ValueError
+        Unknown optimizer or hyperparameter, wrong type, or a value outside its valid
+        range; the message names the parameter and the range, e.g.
+        ``beta1 must be in [0, 1), got 1.2``.
+    """
+    entry = _entry(name)
+    specs = entry.spec.hparams
+    for key in hp:
+        if key not in specs:
+            raise ValueError(
+                f"unknown hyperparameter {key!r} for {name}; expected one of: {', '.join(specs)}"
+            )
+    checked = {key: specs[key].check(key, value) for key, value in hp.items()}
+    return entry.factory(**checked)
+
+
+def suggest_lr(name, base_lr):
+    """Scale a surface's suggested GD learning rate to the optimizer ``name``.
+
+    The rules, by how the optimizer's step depends on the gradient:
+
+    - gd, sgd, momentum, momentum_ema, nesterov: ``base_lr`` (see :func:`same_lr`);
+    - adam, adamw, adamax, nadam, radam, rmsprop, adabelief:
+      ``clip(sqrt(base_lr) / 2, 0.001, 0.1)`` (see :func:`normalized_lr`);
+    - adagrad: 5x that (:func:`accumulating_lr`); lion: a third (:func:`sign_lr`);
+    - adadelta, newton: 1 (:func:`unit_lr`).
+
+    These are starting points that give visible, mostly stable paths, not tuned
+    optima.
+
+    Parameters
+    ----------
+    name : str
+        Registry name.
+    base_lr : float
+        The surface's suggested rate for plain GD (``Surface.lr``), > 0.
+
+    Returns
+    -------
+    float
+    """
+    base_lr = LR.check("base_lr", base_lr)
+    return _entry(name).lr_rule(base_lr)

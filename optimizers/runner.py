@@ -1,0 +1,286 @@
+"""The trajectory runner: move N start points through ``steps`` optimizer steps at once.
+
+``run`` needs only an object with ``value`` and ``grad`` (plus ``hessian`` for Newton,
+``n_samples`` and ``sample_grad`` for mini-batches), so it imports nothing from
+``surfaces``. Divergence is detected, never hidden: a row whose point, value or
+gradient becomes non-finite, or whose point leaves the escape radius, stops there.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .base import Optimizer, hparam
+
+MAX_STEPS = 20_000
+MAX_WORK = 40_000_000
+"""Largest ``N * steps`` one run may do (about 1.3 GB of float64 output at the cap)."""
+
+_STEPS = hparam(1, MAX_STEPS, "", kind="int")
+_NOISE = hparam(0.0, np.inf, "", high_open=True)
+_ESCAPE_RADIUS = hparam(0.0, np.inf, "", low_open=True)
+_SEED = hparam(0, 2**63 - 1, "", kind="int")
+_BATCH_SIZE = hparam(1, 2**63 - 1, "", kind="int")
+_ALL = slice(None)
+
+
+class Trajectory(NamedTuple):
+    """The result of :func:`run`.
+
+    The arrays are stored time-major and returned as transposed views (writing one
+    contiguous row per step is what makes the runner fast), so they are not
+    C-contiguous: call ``np.ascontiguousarray`` before handing their raw bytes on.
+
+    Attributes
+    ----------
+    points : ndarray, shape (N, steps + 1, 2)
+        ``points[:, 0]`` are the starts; NaN after a row's divergence step.
+    values : ndarray, shape (N, steps + 1)
+        f at each point.
+    grad_norms : ndarray, shape (N, steps + 1)
+        |∇f| at each point (the exact, noise-free, full-batch gradient).
+    diverged_at : ndarray of int, shape (N,)
+        -1 if the row never diverged, else the first step k whose point, value or
+        gradient was non-finite or whose point was farther than ``escape_radius``
+        from the origin. Index k itself holds the offending values; k + 1 on are NaN.
+    lrs : ndarray, shape (steps,)
+        The learning rate used at steps 1..steps.
+    internals : dict of str to ndarray
+        Empty unless ``record=True``; then ``"grad"`` (the gradient the update used:
+        noisy, mini-batch or look-ahead), ``"update"`` (``points[:, t] -
+        points[:, t - 1]``), ``"step_size"`` (``|update| / |grad|`` per coordinate),
+        all (N, steps, 2); every state field after each step (N, steps, 2), shared
+        scalars such as ``count`` repeated per row as (N, steps); and the optimizer's
+        derived quantities (e.g. ``mu_hat``, ``nu_hat``) the same way. NaN after a
+        row's divergence step.
+    """
+
+    points: np.ndarray
+    values: np.ndarray
+    grad_norms: np.ndarray
+    diverged_at: np.ndarray
+    lrs: np.ndarray
+    internals: dict
+
+
+def run(
+    surface,
+    opt,
+    starts,
+    steps,
+    *,
+    schedule=None,
+    noise=0.0,
+    batch_size=None,
+    seed=0,
+    escape_radius=1e6,
+    record=False,
+):
+    """Run ``opt`` from every start point for ``steps`` steps.
+
+    Parameters
+    ----------
+    surface : object
+        Has ``value(xy) -> (N,)`` and ``grad(xy) -> (N, 2)``; ``hessian(xy) -> (N, 2, 2)``
+        if ``opt.needs_hessian``; ``n_samples`` and ``sample_grad(xy, idx)`` for
+        mini-batches.
+    opt : Optimizer
+        From :func:`optimizers.make`. Its ``hp["lr"]`` is the base learning rate.
+    starts : array_like, shape (N, 2)
+        Finite start points.
+    steps : int
+        Number of steps, 1..20,000; ``N * steps`` at most ``MAX_WORK`` (40,000,000).
+    schedule : callable, optional
+        ``schedule(t, lr0) -> lr_t``, called once with ``t = 1..steps`` as an int array
+        (see :func:`optimizers.make_schedule`). None: constant ``lr0``.
+    noise : float
+        σ of additive Gaussian gradient noise, ``g + σ z``, z ~ N(0, 1).
+    batch_size : int, optional
+        Mini-batch size for dataset-backed surfaces (``n_samples > 0``); each step and
+        each row draws ``batch_size`` distinct samples and uses ``sample_grad``.
+        ``batch_size >= n_samples`` is full-batch gradient descent (``grad``).
+    seed : int
+        Seed of the noise and batch draws. Same seed, same draws for every
+        optimizer (common random numbers): ``np.random.default_rng(seed).spawn(2)``
+        gives one generator for noise, one for batches; each step draws noise as
+        ``standard_normal((N, 2))`` (the same numbers as one (steps, N, 2) draw up
+        front) and batches for all N rows, whether or not a row has stopped.
+    escape_radius : float
+        A point farther than this from the origin counts as diverged.
+    record : bool
+        Also return the optimizer's internals at every step (see :class:`Trajectory`).
+
+    Returns
+    -------
+    Trajectory
+
+    Raises
+    ------
+    ValueError
+        Bad ``steps``, ``starts`` (not finite, not (N, 2)), ``N * steps`` above
+        ``MAX_WORK``, negative ``noise``, non-positive ``escape_radius``, a
+        ``batch_size`` on a surface without samples, a Newton run on a surface without
+        a Hessian, or a schedule giving negative or non-finite rates.
+
+    Notes
+    -----
+    Divergence never raises, warns or clips: the row stops (later points NaN), the
+    other rows go on. Stopped rows are dropped from the arrays the optimizer sees, so
+    they cost nothing afterwards.
+    """
+    starts, steps, batch_size = _check(surface, opt, starts, steps, noise, batch_size, seed)
+    _ESCAPE_RADIUS.check("escape_radius", escape_radius)
+    lrs = _learning_rates(schedule, opt.hp["lr"], steps)
+    n = len(starts)
+    noise_rng, batch_rng = np.random.default_rng(seed).spawn(2)
+    minibatch = batch_size is not None and batch_size < surface.n_samples
+    box = escape_radius / np.sqrt(2)
+    limit = escape_radius**2
+
+    points = np.empty((steps + 1, n, 2))
+    values = np.empty((steps + 1, n))
+    grad_norms = np.empty((steps + 1, n))  # squared until the end
+    diverged_at = np.full(n, -1)
+    recorder = _Recorder(steps, n) if record else None
+    lr_list = lrs.tolist()  # Python floats: cheaper scalar arithmetic in update()
+    # Output rows still running: all of them (written in place, no copies) until the
+    # first divergence, then an index array.
+    rows = _ALL
+
+    with np.errstate(all="ignore"):
+        p = points[0]
+        p[...] = starts
+        state = opt.init(p)
+        value, g = surface.value(p), surface.grad(p)
+        for t in range(steps + 1):
+            if t:
+                z = noise_rng.standard_normal((n, 2)) if noise else None
+                idx = _batches(batch_rng, n, surface.n_samples, batch_size) if minibatch else None
+                q = p if opt.lookahead is None else opt.lookahead(p, state)
+                if minibatch:
+                    grads = surface.sample_grad(q, idx[rows])
+                else:
+                    grads = g if q is p else surface.grad(q)
+                if noise:
+                    grads = grads + noise * z[rows]
+                hess = surface.hessian(p) if opt.needs_hessian else None
+                updates, state = opt.update(grads, state, p, lr_list[t - 1], hess)
+                p = np.add(p, updates, out=points[t]) if rows is _ALL else p + updates
+                value, g = surface.value(p), surface.grad(p)
+                if record:
+                    recorder.add(t, rows, grads, updates, state, opt.derived)
+            g2 = g * g
+            if rows is _ALL:
+                sq_norm = np.add(g2[:, 0], g2[:, 1], out=grad_norms[t])
+                values[t] = value
+            else:
+                sq_norm = g2[:, 0] + g2[:, 1]
+                points[t, rows], values[t, rows], grad_norms[t, rows] = p, value, sq_norm
+            # Fast test: sums are finite only if every term is, and every coordinate
+            # within radius / sqrt(2) puts the point inside the ball. Only when it
+            # fails is the exact per-row test computed.
+            if np.isfinite(value.sum() + sq_norm.sum()) and p.max() <= box and p.min() >= -box:
+                continue
+            inside = p[:, 0] * p[:, 0] + p[:, 1] * p[:, 1] <= limit
+            keep = inside & np.isfinite(value) & np.isfinite(sq_norm)
+            if keep.all():
+                continue
+            running = np.arange(n)[rows]
+            stopped = running[~keep]
+            diverged_at[stopped] = t
+            for array in (points, values, grad_norms):
+                array[t + 1 :, stopped] = np.nan
+            rows = running[keep]
+            if not rows.size:
+                break
+            p, g = p[keep], g[keep]
+            state = _take_rows(state, keep)
+
+    np.sqrt(grad_norms, out=grad_norms)
+    internals = recorder.result() if record else {}
+    return Trajectory(points.swapaxes(0, 1), values.T, grad_norms.T, diverged_at, lrs, internals)
+
+
+def _check(surface, opt, starts, steps, noise, batch_size, seed):
+    """Validate the inputs; return starts as float64 (N, 2), steps and batch_size."""
+    if not isinstance(opt, Optimizer):
+        raise ValueError(f"opt must be an Optimizer (see optimizers.make), got {type(opt)}")
+    steps = _STEPS.check("steps", steps)
+    try:
+        starts = np.asarray(starts, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("starts must be an array of numbers of shape (N, 2)") from None
+    if starts.ndim != 2 or starts.shape[1] != 2 or not len(starts):
+        raise ValueError(f"starts must have shape (N, 2) with N >= 1, got {starts.shape}")
+    if not np.isfinite(starts).all():
+        raise ValueError("starts must be finite")
+    if len(starts) * steps > MAX_WORK:
+        raise ValueError(
+            f"N * steps must be at most MAX_WORK = {MAX_WORK:,}, "
+            f"got {len(starts):,} * {steps:,} = {len(starts) * steps:,}"
+        )
+    _NOISE.check("noise", noise)
+    _SEED.check("seed", seed)
+    if batch_size is not None:
+        batch_size = _BATCH_SIZE.check("batch_size", batch_size)
+        if getattr(surface, "n_samples", 0) <= 0:
+            raise ValueError(
+                "batch_size needs a dataset-backed surface (n_samples > 0 and "
+                "sample_grad); this surface has no samples"
+            )
+    if opt.needs_hessian and not hasattr(surface, "hessian"):
+        raise ValueError(f"{opt.name} needs the Hessian; this surface has no hessian()")
+    return starts, steps, batch_size
+
+
+def _learning_rates(schedule, lr0, steps):
+    """Return the (steps,) learning rates, checked finite and >= 0."""
+    if schedule is None:
+        return np.full(steps, float(lr0))
+    lrs = np.asarray(schedule(np.arange(1, steps + 1), lr0), dtype=float)
+    lrs = np.broadcast_to(lrs, (steps,)).copy()
+    if not (np.isfinite(lrs).all() and (lrs >= 0).all()):
+        raise ValueError("schedule must give finite learning rates >= 0")
+    return lrs
+
+
+def _batches(rng, n, n_samples, batch_size):
+    """Draw (n, batch_size) sample indices, each row without replacement."""
+    keys = rng.random((n, n_samples))
+    return np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]
+
+
+def _per_row(value, n):
+    return isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n
+
+
+def _take_rows(state, keep):
+    """Keep only the rows ``keep`` of the state's per-row arrays (shared fields stay)."""
+    n = len(keep)
+    return type(state)(*(v[keep] if _per_row(v, n) else v for v in state))
+
+
+class _Recorder:
+    """Collect the internals of a ``record=True`` run, time-major, NaN where stopped."""
+
+    def __init__(self, steps, n):
+        self.steps, self.n = steps, n
+        # Arrays start NaN: rows that stop are simply not written any more.
+        self.arrays = {name: np.full((steps, n, 2), np.nan) for name in ("grad", "update")}
+
+    def add(self, t, rows, grads, updates, state, derived):
+        fields = {"grad": grads, "update": updates}
+        fields.update((k, v) for k, v in zip(state._fields, state, strict=True) if v is not None)
+        if derived is not None:
+            fields.update(derived(state))
+        for name, value in fields.items():
+            # Shared scalars (count, mu_product, rho_t) are repeated on every row.
+            tail = value.shape[1:] if _per_row(value, len(grads)) else ()
+            if name not in self.arrays:
+                self.arrays[name] = np.full((self.steps, self.n, *tail), np.nan)
+            self.arrays[name][t - 1, rows] = value
+
+    def result(self):
+        out = {name: array.swapaxes(0, 1) for name, array in self.arrays.items()}
+        out["step_size"] = np.abs(out["update"]) / np.abs(out["grad"])
+        return out
