@@ -39,6 +39,9 @@ if value and value.get("seq") != st.session_state.get("player_seq"):
     if value.get("event") == "step":
         st.session_state["explorer_step"] = int(value["step"])
 
+if not runs:
+    st.stop()
+
 diverged = [r for r in runs if r["diverged_at"] >= 0]
 for r in diverged:
     st.warning(f"**{r['label']}** diverged at step {r['diverged_at']}.", icon=":material/warning:")
@@ -59,7 +62,8 @@ with tab_dist:
     else:
         st.info("This surface has no known minimum to measure the distance to.")
 with tab_table:
-    f_min = min(surface.value(np.array(surface.minima)).tolist(), default=None)
+    minima = np.array(surface.minima, dtype=float).reshape(-1, 2)
+    f_min = float(surface.value(minima).min()) if len(minima) else None
     tol = st.number_input(
         "Tolerance",
         value=1e-3,

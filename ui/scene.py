@@ -29,7 +29,7 @@ FORMULA = "formula"
 MAX_STEPS = 5000  # the player animates every step up to here
 MAX_SEED = 2**31 - 1
 MAX_RUNS = 8
-MAX_QUERY_VALUE = 400  # characters; longer values are hostile or broken, not scenes
+MAX_QUERY_VALUE = 2000  # characters: 8 runs with every setting fit; longer is not a scene
 PALETTE = (
     "#d62728",
     "#1f77b4",
@@ -265,7 +265,7 @@ def from_query(query) -> tuple[Scene, list[str]]:
         try:
             parts.update(parse(values[key], values))
         except ValueError as err:
-            warnings.append(f"{err} The default is used instead.")
+            warnings.append(f"{str(err).rstrip('.')}. The default is used instead.")
     if "runs" not in parts and parts.get("surface", scene.surface) != scene.surface:
         if parts["surface"] != FORMULA:
             parts["runs"] = default_runs(parts["surface"])
@@ -303,8 +303,10 @@ def _parse_runs(value, _):
         item, _, color = item.lstrip("!").partition("@")
         name, hp = _split(item)
         optimizers.make(name, **hp)  # raises ValueError naming the bad parameter
-        if not (len(color) == 6 and all(c in "0123456789abcdefABCDEF" for c in color)):
+        if not color:
             color = PALETTE[i % len(PALETTE)].lstrip("#")
+        elif not (len(color) == 6 and all(c in "0123456789abcdefABCDEF" for c in color)):
+            raise ValueError(f"'{color[:20]}' is not a colour (six hex digits such as d62728).")
         runs.append(Run(name, tuple(sorted(hp.items())), "#" + color.lower(), enabled))
     return {"runs": tuple(runs)}
 

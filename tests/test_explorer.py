@@ -1,0 +1,164 @@
+"""AppTest of the explorer page: every surface, every optimizer, bad input, hostile links."""
+
+import urllib.parse
+
+import pytest
+
+import optimizers
+import surfaces
+from tests.test_scene import HOSTILE_QUERIES
+from ui import scene as sc
+
+PAGE = "pages/explorer.py"
+
+
+def run_page(app_test, scene=None, query=None):
+    at = app_test(PAGE)
+    if scene is not None:
+        at.session_state["scene"] = scene
+    if query is not None:
+        for key, values in urllib.parse.parse_qs(query, keep_blank_values=True).items():
+            at.query_params[key] = values
+    return at.run()
+
+
+def assert_clean(at):
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Loss Landscape Lab"
+
+
+def test_defaults_show_the_race(app_test):
+    at = run_page(app_test)
+    assert_clean(at)
+    assert not at.error
+    # Four runs in the summary table, each named with its learning rate.
+    table = at.dataframe[0].value
+    assert len(table) == 4 and all("lr=" in label for label in table["run"])
+    assert len(at.tabs) == 4
+    assert at.sidebar.selectbox(key="w_surface").value == "rosenbrock"
+
+
+@pytest.mark.parametrize("name", surfaces.names())
+def test_every_surface(app_test, name):
+    at = run_page(app_test, sc.Scene(surface=name, runs=sc.default_runs(name), steps=100))
+    assert_clean(at)
+    assert not at.error
+    assert len(at.dataframe[0].value) == 4
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_every_optimizer(app_test, name):
+    run = sc.Run(name, (("lr", optimizers.suggest_lr(name, 1e-3)),), sc.PALETTE[0])
+    at = run_page(app_test, sc.Scene(runs=(run,), steps=100))
+    assert_clean(at)
+    assert not at.error
+    assert at.dataframe[0].value["run"][0].startswith(optimizers.spec(name).title)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [
+        ("step", (("gamma", 0.5), ("step_size", 50))),
+        ("exponential", (("gamma", 0.99),)),
+        ("inverse_time", (("k", 0.01),)),
+        ("cosine", (("t_max", 200),)),
+    ],
+)
+def test_schedules(app_test, kind, params):
+    at = run_page(app_test, sc.Scene(runs=sc.default_runs(), schedule=kind, schedule_params=params))
+    assert_clean(at)
+    assert at.sidebar.selectbox(key="w_schedule").value == kind
+
+
+def test_noise_and_duplicates_of_one_optimizer(app_test):
+    runs = (
+        sc.Run("adam", (("lr", 0.01),), sc.PALETTE[0]),
+        sc.Run("adam", (("lr", 0.1),), sc.PALETTE[1]),
+    )
+    at = run_page(app_test, sc.Scene(runs=runs, noise=0.5, seed=3))
+    assert_clean(at)
+    labels = list(at.dataframe[0].value["run"])
+    assert labels == [runs[0].label(), runs[1].label()] and labels[0] != labels[1]
+
+
+def test_mini_batches_on_a_dataset_surface(app_test):
+    scene = sc.Scene(surface="linear_regression", runs=sc.default_runs("linear_regression"))
+    at = run_page(app_test, scene)
+    assert_clean(at)
+    batch = at.sidebar.slider(key="w_batch")
+    batch.set_value(1).run()
+    assert_clean(at)
+    assert at.session_state["scene"].batch_size == 1
+
+
+def test_zero_runs_gives_a_friendly_hint(app_test):
+    at = run_page(app_test, sc.Scene(runs=()))
+    assert_clean(at)
+    assert not at.error
+    assert any("Add one in the sidebar" in i.value for i in at.info)
+
+
+def test_diverging_run_is_reported_with_its_step(app_test):
+    runs = (sc.Run("gd", (("lr", 0.5),), sc.PALETTE[0]),)
+    at = run_page(app_test, sc.Scene(runs=runs, steps=200))
+    assert_clean(at)
+    status = at.dataframe[0].value["status"][0]
+    assert status.startswith("diverged at step")
+    assert any("diverged at step" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["__import__('os').system('x')", "sin(x", "x +* y", "foo(x)", "9**9**9", "x" * 400],
+)
+def test_hostile_or_broken_formula_gets_a_clear_message(app_test, formula):
+    at = run_page(app_test, sc.Scene(surface=sc.FORMULA, formula=formula, runs=sc.default_runs()))
+    assert_clean(at)
+    assert at.error and "can't be drawn" in at.error[0].value
+
+
+def test_typed_formula_draws(app_test):
+    scene = sc.Scene(
+        surface=sc.FORMULA, formula="sin(3x)cos(y) + 0.1(x^2+y^2)", runs=sc.default_runs()
+    )
+    at = run_page(app_test, scene)
+    assert_clean(at)
+    assert not at.error
+
+
+def test_changing_the_surface_in_the_sidebar(app_test):
+    at = run_page(app_test)
+    at.sidebar.selectbox(key="w_surface").set_value("saddle").run()
+    assert_clean(at)
+    assert at.session_state["scene"].surface == "saddle"
+    assert at.session_state["scene"].start is None  # the new surface's own start
+
+
+def test_adding_and_removing_runs(app_test):
+    at = run_page(app_test)
+    at.sidebar.selectbox(key="w_add").set_value("nadam").run()
+    assert_clean(at)
+    assert [r.optimizer for r in at.session_state["scene"].runs][-1] == "nadam"
+    at.sidebar.button(key="w_run0.remove").click().run()
+    assert_clean(at)
+    assert [r.optimizer for r in at.session_state["scene"].runs] == [
+        "momentum",
+        "rmsprop",
+        "adam",
+        "nadam",
+    ]
+
+
+def test_link_opens_the_scene(app_test):
+    scene = sc.Scene(surface="saddle", runs=sc.default_runs("saddle"), steps=120, seed=4)
+    at = run_page(app_test, query=urllib.parse.urlencode(sc.to_query(scene)))
+    assert_clean(at)
+    assert at.session_state["scene"] == scene
+    assert not any("could not be used" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_links_fall_back_with_a_visible_warning(app_test, query):
+    at = run_page(app_test, query=query)
+    assert_clean(at)
+    assert any("could not be used" in w.value for w in at.warning)
