@@ -488,11 +488,12 @@ def to_sympy(normalized):
     return build(tree.body)
 
 
-def symbolic_job(normalized):
+def symbolic_job(request):
     """Do the worker's job: expression, derivatives, size check, CSE; then LaTeX.
 
-    A generator: the first item is everything needed to compile (so the caller can
-    start compiling and analysing), the second the LaTeX dict.
+    ``request`` is ``(normalized text, MAX_OPS)``: the limits are the caller's. A
+    generator: the first item is everything needed to compile (so the caller can start
+    compiling and analysing), the second the LaTeX dict.
 
     Yields
     ------
@@ -503,6 +504,7 @@ def symbolic_job(normalized):
     """
     import sympy as sp
 
+    normalized, max_ops = request
     expr = to_sympy(normalized)
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise FormulaError(
@@ -511,10 +513,10 @@ def symbolic_job(normalized):
         )
     f, grad, hess = core.derivatives(expr)
     ops = sp.count_ops(grad + hess)
-    if ops > MAX_OPS:
+    if ops > max_ops:
         raise FormulaError(
             f"the formula is too complicated: its derivatives have {ops} operations "
-            f"(limit {MAX_OPS})"
+            f"(limit {max_ops})"
         )
     for e in [f, *grad, *hess]:
         bad = e.atoms(sp.Derivative, sp.Subs, sp.Integral)
@@ -615,7 +617,9 @@ def _symbolic(normalized, on_compiled):
             on_compiled(compiled["fns"])
 
     try:
-        status, payload = _worker.run("symbolic", normalized, TIME_LIMIT, on_part=on_part)
+        status, payload = _worker.run(
+            "symbolic", (normalized, MAX_OPS), TIME_LIMIT, on_part=on_part
+        )
     except _worker.Timeout:
         message = (
             f"the formula takes too long to differentiate (more than {TIME_LIMIT:g} s); "
