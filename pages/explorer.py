@@ -6,13 +6,22 @@ import numpy as np
 import streamlit as st
 
 import figures
-from ui import compute, sidebar
+from ui import compute, present, share, sidebar
 from ui import scene as sc
 from ui.player import player
 
 scene = sidebar.scene_sidebar()
 sidebar.sync_url(scene)
+with st.sidebar:
+    present.enter_button()
+    ghost_trail = st.toggle(
+        "Ghost trail",
+        value=True,
+        key="ghost_trail",
+        help="After a change, the previous paths stay faintly visible to compare before and after.",
+    )
 
+theme = present.apply()
 st.title("Loss Landscape Lab")
 sidebar.show_link_warnings()
 
@@ -30,7 +39,9 @@ if not runs:
         icon=":material/arrow_back:",
     )
 
-value = player(compute.payload(scene), key="explorer", height=640)
+ghosts = sidebar.ghosts(scene) if ghost_trail else ()
+height = 780 if present.is_on() else 640
+value = player(compute.payload(scene, ghosts=ghosts), key="explorer", height=height, theme=theme)
 if value and value.get("seq") != st.session_state.get("player_seq"):
     st.session_state["player_seq"] = value.get("seq")
     if value.get("event") == "start":
@@ -46,8 +57,8 @@ diverged = [r for r in runs if r["diverged_at"] >= 0]
 for r in diverged:
     st.warning(f"**{r['label']}** diverged at step {r['diverged_at']}.", icon=":material/warning:")
 
-tab_loss, tab_grad, tab_dist, tab_table = st.tabs(
-    ["Loss", "Gradient norm", "Distance to minimum", "Summary"]
+tab_loss, tab_grad, tab_dist, tab_table, tab_share = st.tabs(
+    ["Loss", "Gradient norm", "Distance to minimum", "Summary", "Share & download"]
 )
 with tab_loss:
     log_y = st.toggle(
@@ -73,3 +84,5 @@ with tab_table:
         "lowest known minimum.",
     )
     st.dataframe(sc.summary(runs, f_min, tol), hide_index=True, width="stretch")
+with tab_share:
+    share.share_panel(scene, surface, runs)

@@ -34,7 +34,7 @@ def test_defaults_show_the_race(app_test):
     # Four runs in the summary table, each named with its learning rate.
     table = at.dataframe[0].value
     assert len(table) == 4 and all("lr=" in label for label in table["run"])
-    assert len(at.tabs) == 4
+    assert [t.label for t in at.tabs][-1] == "Share & download"
     assert at.sidebar.selectbox(key="w_surface").value == "rosenbrock"
 
 
@@ -162,3 +162,42 @@ def test_hostile_links_fall_back_with_a_visible_warning(app_test, query):
     at = run_page(app_test, query=query)
     assert_clean(at)
     assert any("could not be used" in w.value for w in at.warning)
+
+
+def test_share_link_reopens_the_scene(app_test):
+    at = run_page(app_test)
+    link = at.code[0].value
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
+    scene, warnings = sc.from_query(query)
+    assert warnings == [] and scene == at.session_state["scene"]
+
+
+def test_presentation_mode_hides_the_sidebar_and_can_be_left(app_test):
+    at = app_test(PAGE)
+    at.session_state["presentation"] = True
+    at.run()
+    assert_clean(at)
+    assert any("stSidebar" in h.proto.body for h in at.get("html"))
+    at.button(key=[b.key for b in at.button if b.label == "Exit presentation"][0]).click().run()
+    assert_clean(at)
+    assert at.session_state["presentation"] is False
+
+
+def test_ghost_trail_keeps_the_previous_scene_on_the_same_surface(app_test):
+    at = run_page(app_test)
+    first = at.session_state["scene"]
+    at.sidebar.number_input(key="w_steps").set_value(300).run()
+    assert_clean(at)
+    scene, ghost = at.session_state["ghost_state"]
+    assert scene.steps == 300 and ghost == first
+    at.sidebar.selectbox(key="w_surface").set_value("saddle").run()
+    assert at.session_state["ghost_state"][1] is None  # no ghosts across surfaces
+
+
+def test_gif_renders_with_progress_and_offers_a_download(app_test):
+    scene = sc.Scene(runs=sc.default_runs(), steps=60)
+    at = run_page(app_test, scene)
+    at.button(key="render_gif").click().run(timeout=120)
+    assert_clean(at)
+    rendered, data = at.session_state["animation_gif"]
+    assert rendered == scene and data[:6] == b"GIF89a"

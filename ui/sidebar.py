@@ -15,6 +15,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
+from ui import compute
 from ui import scene as sc
 
 SCENE = "scene"
@@ -42,6 +43,21 @@ def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
     if reset_widgets:
         for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
             del st.session_state[key]
+
+
+def ghosts(scene: sc.Scene) -> tuple[sc.Scene, ...]:
+    """Return the previous scene on the same surface, to draw faintly behind this one.
+
+    The ghost is the scene as it was before the user's last change; it stays until the
+    next change and disappears when the surface changes (old paths on another surface
+    would mean nothing).
+    """
+    last, ghost = st.session_state.get("ghost_state", (None, None))
+    if scene != last:
+        same_surface = last is not None and compute.surface_key(last) == compute.surface_key(scene)
+        ghost = last if same_surface else None
+        st.session_state["ghost_state"] = (scene, ghost)
+    return (ghost,) if ghost is not None and ghost.active_runs() else ()
 
 
 def sync_url(scene: sc.Scene) -> None:

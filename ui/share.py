@@ -1,0 +1,138 @@
+"""Share and download: the scene's link, trajectories, a standalone page, GIF/MP4/PNG."""
+
+from __future__ import annotations
+
+import tomllib
+import urllib.parse
+from pathlib import Path
+
+import streamlit as st
+
+import figures
+from figures import export
+from ui import compute
+from ui import scene as sc
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+GIF_FRAMES = 200
+
+
+def share_link(scene: sc.Scene) -> str:
+    """Return the absolute URL that reopens exactly this scene."""
+    base = st.context.url or "http://localhost:8501/"
+    parts = urllib.parse.urlsplit(base)
+    query = urllib.parse.urlencode(sc.to_query(scene))
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def export_scene(scene: sc.Scene, surface, runs: list[dict]) -> dict:
+    """Return the keyword arguments every export in `figures.export` takes."""
+    xs, ys, z = compute.grid(compute.surface_key(scene))
+    settings = {
+        "query": sc.to_query(scene),
+        "surface": scene.surface,
+        "surface_params": dict(scene.surface_params),
+        "formula": scene.formula or None,
+        "start": list(scene.start_point(surface)),
+        "steps": scene.steps,
+        "runs": [
+            {"optimizer": r.optimizer, "hyperparameters": r.hparams(), "color": r.color}
+            for r in scene.active_runs()
+        ],
+        "schedule": {"kind": scene.schedule, **dict(scene.schedule_params)},
+        "noise": scene.noise,
+        "batch_size": scene.batch_size or None,
+        "seed": scene.seed,
+    }
+    return {
+        "xs": xs,
+        "ys": ys,
+        "z": z,
+        "runs": runs,
+        "start": scene.start_point(surface),
+        "minima": list(surface.minima),
+        "title": surface.title,
+        "log_z": bool(surface.log_z),
+        "settings": settings,
+        "app_version": APP_VERSION,
+    }
+
+
+def share_panel(scene: sc.Scene, surface, runs: list[dict]) -> None:
+    """Draw the link and the download buttons for the current scene."""
+    st.markdown("**Share this scene**: the link reopens exactly these trajectories.")
+    st.code(share_link(scene), language=None, wrap_lines=True)
+    st.caption("Copy it with the icon at the right of the box.")
+
+    data = export_scene(scene, surface, runs)
+    stem = f"loss-landscape-{scene.surface}"
+    cols = st.columns(4)
+    cols[0].download_button(
+        "Trajectories (CSV)",
+        lambda: export.trajectories_csv(runs),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        on_click="ignore",
+        help="Every point of every run: run, label, step, x, y, loss, diverged.",
+    )
+    cols[1].download_button(
+        "Trajectories + settings (JSON)",
+        lambda: export.trajectories_json(runs, data["settings"], APP_VERSION),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        icon=":material/data_object:",
+        on_click="ignore",
+        help="The trajectories with every setting of the scene and the app version.",
+    )
+    cols[2].download_button(
+        "Interactive page (HTML)",
+        lambda: figures.standalone_html(compute.payload(scene)),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        icon=":material/animation:",
+        on_click="ignore",
+        help="The animated 3-D and contour view as one file that works offline (~5 MB).",
+    )
+    cols[3].download_button(
+        "Snapshot (PNG)",
+        lambda: export.snapshot_png(**data),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        icon=":material/image:",
+        on_click="ignore",
+        help="The final picture: 3-D surface and contour map side by side.",
+    )
+
+    st.markdown("**Animation** (3-D and contour side by side)")
+    cols = st.columns([1, 1, 2])
+    for col, kind in zip(cols, ("gif", "mp4"), strict=False):
+        key = f"animation_{kind}"
+        if col.button(
+            f"Render {kind.upper()}",
+            key=f"render_{kind}",
+            icon=":material/movie:",
+            help=f"Render {GIF_FRAMES} frames of the animation as {kind.upper()} "
+            "(a few seconds), then download it.",
+        ):
+            label = f"Rendering the {kind.upper()}…"
+            bar = st.progress(0.0, text=label)
+
+            def progress(f, bar=bar, label=label):
+                bar.progress(min(f, 1.0), text=f"{label} {f:.0%}")
+
+            make = export.animation_gif if kind == "gif" else export.animation_mp4
+            st.session_state[key] = scene, make(progress=progress, n_frames=GIF_FRAMES, **data)
+            bar.empty()
+        rendered_scene, video = st.session_state.get(key, (None, None))
+        if rendered_scene == scene:  # a video of another scene would mislead
+            col.download_button(
+                f"Download {kind.upper()}",
+                video,
+                file_name=f"{stem}.{kind}",
+                mime="image/gif" if kind == "gif" else "video/mp4",
+                icon=":material/download:",
+                on_click="ignore",
+                key=f"download_{kind}",
+            )
