@@ -135,9 +135,20 @@ def derivatives(expr):
     hess : list of 3 sympy.Expr
         The distinct Hessian entries ``[fxx, fxy, fyy]``.
     """
-    fx, fy = sp.diff(expr, X), sp.diff(expr, Y)
-    hess = [sp.diff(fx, X), sp.diff(fx, Y), sp.diff(fy, Y)]
-    return clean(expr), [clean(fx), clean(fy)], [clean(h) for h in hess]
+    grad = gradient_exprs(expr)
+    hess = hessian_exprs(grad)
+    return clean(expr), [clean(g) for g in grad], [clean(h) for h in hess]
+
+
+def gradient_exprs(expr):
+    """``[df/dx, df/dy]``, not cleaned (see `clean`)."""
+    return [sp.diff(expr, X), sp.diff(expr, Y)]
+
+
+def hessian_exprs(grad):
+    """``[fxx, fxy, fyy]`` from the uncleaned gradient, not cleaned (see `clean`)."""
+    fx, fy = grad
+    return [sp.diff(fx, X), sp.diff(fx, Y), sp.diff(fy, Y)]
 
 
 def clean(expr):
@@ -229,16 +240,33 @@ def compile_numpy(f, grad, hess, cses=None):
     -------
     Derivatives
     """
-    cses = cses or (True, True, True)
-    fns = []
-    for exprs, cse in zip((f, grad, hess), cses, strict=True):
-        cse_arg = cse if cse is True else (lambda _e, c=cse: c)
-        fns.append(sp.lambdify((X, Y), exprs, modules="numpy", cse=cse_arg))
+    cse_f, cse_grad, cse_hess = cses or (True, True, True)
     return Derivatives(
-        value=_wrap_scalar(fns[0]),
-        grad=_wrap_components(fns[1], (0, 1), (2,)),
-        hessian=_wrap_components(fns[2], (0, 1, 1, 2), (2, 2)),
+        value=wrap_value(lambdify_numpy(f, cse_f)),
+        grad=wrap_grad(lambdify_numpy(grad, cse_grad)),
+        hessian=wrap_hessian(lambdify_numpy(hess, cse_hess)),
     )
+
+
+def lambdify_numpy(exprs, cse=True):
+    """``sympy.lambdify`` over (x, y) for NumPy; ``cse`` is True or a precomputed result."""
+    cse_arg = cse if cse is True else (lambda _exprs: cse)
+    return sp.lambdify((X, Y), exprs, modules="numpy", cse=cse_arg)
+
+
+def wrap_value(fn):
+    """Wrap a lambdified value function: (..., 2) points -> (...) float64."""
+    return _wrap_scalar(fn)
+
+
+def wrap_grad(fn):
+    """Wrap a lambdified ``[fx, fy]``: (..., 2) points -> (..., 2) float64."""
+    return _wrap_components(fn, (0, 1), (2,))
+
+
+def wrap_hessian(fn):
+    """Wrap a lambdified ``[fxx, fxy, fyy]``: (..., 2) points -> (..., 2, 2) float64."""
+    return _wrap_components(fn, (0, 1, 1, 2), (2, 2))
 
 
 def _split(xy):

@@ -489,18 +489,19 @@ def to_sympy(normalized):
 
 
 def symbolic_job(request):
-    """Do the worker's job: expression, derivatives, size check, CSE; then LaTeX.
+    """Do the worker's job: expression, derivatives, size checks, CSE, LaTeX.
 
     ``request`` is ``(normalized text, MAX_OPS)``: the limits are the caller's. A
-    generator: the first item is everything needed to compile (so the caller can start
-    compiling and analysing), the second the LaTeX dict.
+    generator, so the caller compiles each part while the worker computes the next.
 
     Yields
     ------
     dict
-        ``expr``, ``f``, ``grad``, ``hess`` (sympy) and ``cses``.
+        ``part="grad"``: ``expr``, ``f``, ``grad`` (sympy) and their ``cses``.
     dict
-        ``latex``: ``"f"``, ``"grad"``, ``"hessian"``.
+        ``part="hessian"``: ``hess`` ``[fxx, fxy, fyy]`` and its ``cse``.
+    dict
+        ``part="latex"``: ``latex`` of f, the gradient and the Hessian.
     """
     import sympy as sp
 
@@ -511,20 +512,34 @@ def symbolic_job(request):
             "the formula is undefined everywhere (it contains a division by zero or "
             "another undefined constant such as 0/0)"
         )
-    f, grad, hess = core.derivatives(expr)
-    ops = sp.count_ops(grad + hess)
+    raw_grad = core.gradient_exprs(expr)
+    f, grad = core.clean(expr), [core.clean(g) for g in raw_grad]
+    _check_result(grad, max_ops)
+    yield {
+        "part": "grad",
+        "expr": expr,
+        "f": f,
+        "grad": grad,
+        "cses": (sp.cse(f, list=False), sp.cse(grad)),
+    }
+    hess = [core.clean(h) for h in core.hessian_exprs(raw_grad)]
+    _check_result(grad + hess, max_ops)
+    yield {"part": "hessian", "hess": hess, "cse": sp.cse(hess)}
+    yield {"part": "latex", "latex": core.latex_of(expr, grad, hess)}
+
+
+def _check_result(exprs, max_ops):
+    import sympy as sp
+
+    ops = sp.count_ops(exprs)
     if ops > max_ops:
         raise FormulaError(
             f"the formula is too complicated: its derivatives have {ops} operations "
             f"(limit {max_ops})"
         )
-    for e in [f, *grad, *hess]:
-        bad = e.atoms(sp.Derivative, sp.Subs, sp.Integral)
-        if bad or e.has(sp.zoo, sp.nan):
+    for e in exprs:
+        if e.atoms(sp.Derivative, sp.Subs, sp.Integral) or e.has(sp.zoo, sp.nan):
             raise FormulaError("the formula cannot be differentiated everywhere symbolically")
-    cses = (sp.cse(f, list=False), sp.cse(grad), sp.cse(hess))
-    yield {"expr": expr, "f": f, "grad": grad, "hess": hess, "cses": cses}
-    yield core.latex_of(expr, grad, hess)
 
 
 # ------------------------------------------------------------------------- parse()
@@ -591,9 +606,9 @@ _COMPILED: OrderedDict = OrderedDict()  # normalized text -> (expr, Derivatives,
 _MAX_COMPILED = 64
 
 
-def _compile(job):
+def _lambdify(exprs, cse):
     try:
-        return core.compile_numpy(job["f"], job["grad"], job["hess"], job["cses"])
+        return core.lambdify_numpy(exprs, cse)
     except Exception as exc:  # a printer gap in sympy; never user code
         raise FormulaError(f"the formula could not be compiled ({type(exc).__name__})") from None
 
@@ -611,10 +626,15 @@ def _symbolic(normalized, on_compiled):
         return expr, fns, latex
     compiled = {}
 
-    def on_part(part):
-        if "cses" in part:
-            compiled["expr"], compiled["fns"] = part["expr"], _compile(part)
-            on_compiled(compiled["fns"])
+    def on_part(part):  # value and gradient compile while the worker derives the Hessian
+        if part["part"] == "grad":
+            compiled["expr"] = part["expr"]
+            compiled["value"] = core.wrap_value(_lambdify(part["f"], part["cses"][0]))
+            compiled["grad"] = core.wrap_grad(_lambdify(part["grad"], part["cses"][1]))
+        elif part["part"] == "hessian":
+            hessian = core.wrap_hessian(_lambdify(part["hess"], part["cse"]))
+            compiled["fns"] = core.Derivatives(compiled["value"], compiled["grad"], hessian)
+            on_compiled(compiled["fns"])  # the analysis overlaps with LaTeX printing
 
     try:
         status, payload = _worker.run(
@@ -634,7 +654,7 @@ def _symbolic(normalized, on_compiled):
     if status == "error":
         _remember_failure(normalized, payload)
         raise FormulaError(payload)
-    entry = (compiled["expr"], compiled["fns"], payload[-1])
+    entry = (compiled["expr"], compiled["fns"], payload[-1]["latex"])
     _COMPILED[normalized] = entry
     while len(_COMPILED) > _MAX_COMPILED:
         _COMPILED.popitem(last=False)

@@ -132,7 +132,7 @@ def no_symbolic_work(monkeypatch):
         raise AssertionError("static checks should have rejected this input")
 
     monkeypatch.setattr(_worker, "run", forbidden)
-    monkeypatch.setattr(core, "compile_numpy", forbidden)
+    monkeypatch.setattr(core, "lambdify_numpy", forbidden)
 
 
 def test_there_are_enough_hostile_inputs():
