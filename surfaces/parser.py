@@ -31,6 +31,7 @@ import dataclasses
 import functools
 import math
 import re
+import threading
 import unicodedata
 from collections import OrderedDict
 
@@ -544,6 +545,8 @@ def _check_result(exprs, max_ops):
 
 # ------------------------------------------------------------------------- parse()
 
+# Bounded caches shared by Streamlit's script threads (hence the lock); oldest out first.
+_cache_lock = threading.Lock()
 _FAILURES: OrderedDict = OrderedDict()  # normalized text -> message, for slow rejections
 _MAX_FAILURES = 64
 
@@ -577,8 +580,10 @@ def parse(text, *, domain=None):
     """
     normalized = check(text)
     domain = _check_domain(domain)
-    if normalized in _FAILURES:
-        raise FormulaError(_FAILURES[normalized])
+    with _cache_lock:
+        failure = _FAILURES.get(normalized)
+    if failure is not None:
+        raise FormulaError(failure)
     surface = _build(normalized, domain)
     title = text.strip()
     return surface if surface.title == title else dataclasses.replace(surface, title=title)
@@ -596,10 +601,15 @@ def _check_domain(domain):
     return ((x0, x1), (y0, y1))
 
 
+def _remember(cache, limit, key, value):
+    with _cache_lock:
+        cache[key] = value
+        while len(cache) > limit:
+            cache.popitem(last=False)
+
+
 def _remember_failure(normalized, message):
-    _FAILURES[normalized] = message
-    while len(_FAILURES) > _MAX_FAILURES:
-        _FAILURES.popitem(last=False)
+    _remember(_FAILURES, _MAX_FAILURES, normalized, message)
 
 
 _COMPILED: OrderedDict = OrderedDict()  # normalized text -> (expr, Derivatives, latex)
@@ -619,11 +629,11 @@ def _symbolic(normalized, on_compiled):
     ``on_compiled`` runs while the worker is still printing LaTeX, so the numerical
     analysis overlaps with it.
     """
-    if normalized in _COMPILED:
-        _COMPILED.move_to_end(normalized)
-        expr, fns, latex = _COMPILED[normalized]
-        on_compiled(fns)
-        return expr, fns, latex
+    with _cache_lock:
+        hit = _COMPILED.get(normalized)
+    if hit is not None:
+        on_compiled(hit[1])
+        return hit
     compiled = {}
 
     def on_part(part):  # value and gradient compile while the worker derives the Hessian
@@ -655,9 +665,7 @@ def _symbolic(normalized, on_compiled):
         _remember_failure(normalized, payload)
         raise FormulaError(payload)
     entry = (compiled["expr"], compiled["fns"], payload[-1]["latex"])
-    _COMPILED[normalized] = entry
-    while len(_COMPILED) > _MAX_COMPILED:
-        _COMPILED.popitem(last=False)
+    _remember(_COMPILED, _MAX_COMPILED, normalized, entry)
     return entry
 
 
@@ -695,5 +703,6 @@ def _build(normalized, domain):
 def clear_cache():
     """Forget cached formulas (for benchmarks measuring a cold build)."""
     _build.cache_clear()
-    _COMPILED.clear()
-    _FAILURES.clear()
+    with _cache_lock:
+        _COMPILED.clear()
+        _FAILURES.clear()

@@ -436,3 +436,16 @@ def test_derivatives_that_are_too_large_are_rejected(monkeypatch):
     parser.clear_cache()
     with pytest.raises(FormulaError, match="too complicated"):
         surfaces.parse("sin(x y) exp(x - y) cos(x^2 + y)")
+
+
+def test_parse_from_several_threads_at_once():
+    # Streamlit serves each session from its own thread; the worker is shared.
+    from concurrent.futures import ThreadPoolExecutor
+
+    parser.clear_cache()
+    texts = [f"{k}x^2 + sin(y) - {k}" for k in range(1, 7)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(surfaces.parse, texts))
+    for k, surface in enumerate(results, start=1):
+        assert surface.value(np.array([[1.0, 0.0]]))[0] == pytest.approx(0.0, abs=1e-12)
+        assert surface.grad(np.array([[1.0, 0.0]]))[0, 0] == pytest.approx(2 * k)
