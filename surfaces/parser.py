@@ -48,6 +48,7 @@ MAX_CALL_DEPTH = 4  # nested function calls: exp(exp(exp(exp(x)))) is the most
 MAX_LITERAL = 1e15  # magnitude of a number as written
 MAX_EXPONENT = 1000  # magnitude of a constant exponent (10^300 is fine, 9^9^9 is not)
 MAX_TOWER = 2  # nested powers whose exponent depends on x or y: x^(y^x) is the most
+MAX_DIGITS = 4000  # digits of an exact constant power such as 10^300
 MAX_OPS = 5000  # sympy count_ops of the gradient and Hessian together
 TIME_LIMIT = 3.0  # seconds for the symbolic work in the worker process
 DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
@@ -323,6 +324,12 @@ class _Checker:
                     node.right,
                     f"the exponent {exponent:.4g} is too large (the limit is {MAX_EXPONENT})",
                 )
+        base = _constant_value(node.left)
+        if base is not None and base != 0 and not math.isnan(base) and not math.isnan(exponent):
+            # sympy computes constant powers exactly: bound the number of digits.
+            digits = abs(exponent) * math.log10(abs(base)) if math.isfinite(base) else math.inf
+            if digits > MAX_DIGITS:
+                self.fail(node, f"this number is too large (more than {MAX_DIGITS} digits)")
         return tower
 
     def check_call(self, node, depth, calls, tower):
