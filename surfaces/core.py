@@ -156,19 +156,20 @@ def clean(expr):
 
     - ``DiracDelta`` (from differentiating ``abs`` or ``sign`` twice) is replaced by 0:
       it is zero almost everywhere and NumPy has no such function.
-    - Constant subexpressions are evaluated to floats, so that exact big numbers
+    - Unsafe constant subexpressions are evaluated to floats once: exact big numbers
       (``10**400``, ``pi**720``, huge rationals) become floats (possibly inf) instead of
-      Python ints that overflow or make object arrays at call time.
+      Python ints that overflow or make object arrays at call time, and complex
+      constants such as ``(-8)**(1/3)`` become complex floats (NaN at call time).
 
     Parameters
     ----------
     expr : sympy.Expr
+        Built by this package (never from text).
 
     Returns
     -------
     sympy.Expr
     """
-    expr = sp.sympify(expr)  # trusted: our own sympy objects or plain numbers
     if expr.has(sp.DiracDelta):
         expr = expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
     replacements = {}
