@@ -1,0 +1,287 @@
+"""The player component in headless Chromium, against tests/browser/player_app.py.
+
+Every test saves a screenshot in tests/artifacts/ (look at them: they are the visual check).
+"""
+
+import json
+import re
+import time
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.browser
+
+STATE = """() => {
+  const P = LLPlayer.current();
+  const R = P.model.runs.length;
+  return {
+    frame: P.frame, playing: P.playing, frames: P.model.frames,
+    step: document.querySelector(".llp-step").textContent,
+    lens3d: P.gd3.data.slice(1, 1 + R).map((t) => t.x.length),
+    paths2d: [...document.querySelectorAll(".llp-path")]
+      .map((p) => (p.getAttribute("d") || "").length),
+    ready: document.getElementById("llp-root").dataset.ready,
+    fastFrames: P.fastFrames || 0,
+  };
+}"""
+
+CAMERA = """() => {
+  const gd = LLPlayer.current().gd3;
+  const scene = gd._fullLayout.scene._scene;
+  return { layout: gd.layout.scene.camera, gl: scene.getCamera() };
+}"""
+
+
+def state(frame):
+    return frame.evaluate(STATE)
+
+
+def step_of(st):
+    return int(re.match(r"step ([\d,]+) /", st["step"]).group(1).replace(",", ""))
+
+
+def wait_until(fn, timeout=20, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def assert_same_camera(a, b):
+    for part in ("eye", "center", "up"):
+        for axis in "xyz":
+            assert a[part][axis] == pytest.approx(b[part][axis], abs=1e-6), (part, axis, a, b)
+
+
+def focus_player(frame):
+    # Keyboard shortcuts act when the iframe has focus: click an inert part of the player.
+    frame.locator(".llp-step").click()
+
+
+def app_text(page, prefix):
+    return page.get_by_text(prefix).first.inner_text()
+
+
+def test_scene_renders_3d_and_contour_with_paths(
+    open_app, player_app_url, player_frame, screenshot
+):
+    page = open_app(player_app_url)
+    frame = player_frame(page)
+    traces = frame.evaluate(
+        """() => { const P = LLPlayer.current();
+                   return { d3: P.gd3.data.map((t) => t.type),
+                            d2: P.gd2.data.map((t) => t.type) }; }"""
+    )
+    assert traces["d3"][0] == "surface" and traces["d3"].count("scatter3d") >= 6
+    assert traces["d2"][0] == "contour"
+    # The WebGL scene and the map's SVG are really on screen.
+    assert frame.locator(".llp-3d canvas").count() >= 1
+    assert frame.locator(".llp-2d .contour").count() >= 1
+    st = state(frame)
+    assert st["frame"] == st["frames"] - 1 == 300  # autoplay off: whole paths, paused
+    assert all(n > 1 for n in st["lens3d"]), st
+    assert len(st["paths2d"]) == 3 and all(n > 100 for n in st["paths2d"]), st
+    legend = frame.locator(".llp-legend").inner_text()
+    for label in ("Momentum lr=5e-4 β=0.9", "Adam lr=0.05", "GD lr=1e-4·1.02ᵗ"):
+        assert label in legend
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "player-initial")
+
+
+def test_play_advances_and_pause_stops(open_app, player_app_url, player_frame, screenshot):
+    page = open_app(player_app_url)
+    frame = player_frame(page)
+    focus_player(frame)
+    page.keyboard.press("Home")
+    st0 = state(frame)
+    assert st0["frame"] == 0 and step_of(st0) == 0 and st0["lens3d"] == [1, 1, 1]
+    frame.get_by_role("button", name="▶ Play").click()
+    wait_until(lambda: step_of(state(frame)) > 40, what="playback to pass step 40")
+    st1 = state(frame)
+    assert st1["playing"] and st1["paths2d"] > st0["paths2d"]
+    screenshot(page, "player-playing")
+    frame.get_by_role("button", name="❚❚ Pause").click()
+    st2 = state(frame)
+    time.sleep(1.0)
+    st3 = state(frame)
+    assert not st3["playing"] and st3["frame"] == st2["frame"] and st3["step"] == st2["step"]
+    # The 3-D chart may lag while playing on a slow (software) renderer, never after a pause:
+    # it ends on the exact step (trailing redraw), through the fast path, not Plotly.restyle.
+    k = st3["frame"]
+    wait_until(lambda: state(frame)["lens3d"][:2] == [k + 1, k + 1], what="the 3-D paths")
+    assert state(frame)["fastFrames"] >= 2, st3
+    # Pausing reports the step to Python once (the test app prints the value).
+    wait_until(
+        lambda: f'"step": {step_of(st3)}' in app_text(page, "player value:"),
+        what="the step value in the app",
+    )
+    assert '"event": "step"' in app_text(page, "player value:")
+    screenshot(page, "player-paused")
+
+
+def test_keyboard_controls(open_app, player_app_url, player_frame):
+    page = open_app(player_app_url)
+    frame = player_frame(page)
+    focus_player(frame)
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert step_of(state(frame)) == 2
+    page.keyboard.press("ArrowLeft")
+    assert step_of(state(frame)) == 1
+    page.keyboard.press("Space")
+    wait_until(lambda: step_of(state(frame)) > 5, what="Space to start playback")
+    page.keyboard.press("Space")
+    assert not state(frame)["playing"]
+    page.keyboard.press("End")
+    assert state(frame)["step"] == "step 300 / 300"
+
+
+def test_camera_survives_play_scrub_and_reruns(open_app, player_app_url, player_frame, screenshot):
+    page = open_app(player_app_url)
+    frame = player_frame(page)
+    before = frame.evaluate(CAMERA)
+    # Rotate the 3-D view with the mouse, as a user would.
+    box = frame.locator(".llp-3d").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 140, cy + 50, steps=12)
+    page.mouse.up()
+    user = wait_until(
+        lambda: (
+            (c := frame.evaluate(CAMERA)) and c["layout"]["eye"] != before["layout"]["eye"] and c
+        ),
+        what="the drag to change the camera",
+    )
+    assert_same_camera(user["layout"], user["gl"])
+    frame.evaluate("() => { window.__sameDocument = true; }")
+
+    # Play, then pause.
+    frame.get_by_role("button", name="▶ Play").click()  # at the end: replays from 0
+    wait_until(lambda: step_of(state(frame)) > 30, what="playback")
+    frame.get_by_role("button", name="❚❚ Pause").click()
+    after_play = frame.evaluate(CAMERA)
+    assert_same_camera(after_play["gl"], user["gl"])
+    assert_same_camera(after_play["layout"], user["layout"])
+
+    # Scrub with the slider.
+    frame.locator(".llp-slider").fill("123")
+    assert step_of(state(frame)) == 123
+    assert_same_camera(frame.evaluate(CAMERA)["gl"], user["gl"])
+
+    # A rerun that re-sends the same payload: nothing moves, the iframe is the same page.
+    runs = app_text(page, "script runs:")
+    page.get_by_role("button", name="Rerun (same payload)").click()
+    wait_until(lambda: app_text(page, "script runs:") != runs, what="the rerun")
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    time.sleep(0.5)
+    assert frame.evaluate("() => window.__sameDocument === true")
+    assert step_of(state(frame)) == 123
+    assert_same_camera(frame.evaluate(CAMERA)["gl"], user["gl"])
+
+    # New runs on the same surface: a new payload (Plotly.react), same camera.
+    ready = state(frame)["ready"]
+    page.get_by_role("button", name="New runs, same surface").click()
+    wait_until(lambda: state(frame)["ready"] != ready, what="the new payload to be drawn")
+    assert "Adam lr=0.1" in frame.locator(".llp-legend").inner_text()
+    final = frame.evaluate(CAMERA)
+    assert_same_camera(final["gl"], user["gl"])
+    assert_same_camera(final["layout"], user["layout"])
+    screenshot(page, "player-camera-kept")
+
+
+def test_diverged_label_and_marker(open_app, player_app_url, player_frame, screenshot):
+    page = open_app(player_app_url)
+    frame = player_frame(page)
+    gd_row = frame.locator(".llp-run", has_text="GD lr=")
+    frame.locator(".llp-slider").fill("174")
+    assert "loss" in gd_row.inner_text() and "diverged" not in gd_row.inner_text()
+    assert frame.locator(".llp-cross").nth(2).is_hidden()
+    frame.locator(".llp-slider").fill("175")
+    assert "diverged at step 175" in gd_row.inner_text()
+    assert "llp-diverged" in gd_row.get_attribute("class")
+    assert frame.locator(".llp-cross").nth(2).is_visible()
+    # The 3-D ✕ (two short lines) is drawn once the step passes the divergence.
+    cross3 = frame.evaluate(
+        "() => { const d = LLPlayer.current().gd3.data; return d[d.length - 1].x.length; }"
+    )
+    assert cross3 == 5
+    screenshot(page, "player-diverged")
+
+
+def test_click_on_contour_sends_start_to_python(open_app, player_app_url, player_frame, screenshot):
+    page = open_app(player_app_url)
+    frame = player_frame(page)
+    ready = state(frame)["ready"]
+    # Pixel position of the data point (0.5, 2.0) on the map, from Plotly's axes.
+    px = frame.evaluate(
+        """() => { const gd = LLPlayer.current().gd2, fl = gd._fullLayout;
+                   const b = gd.getBoundingClientRect();
+                   return [b.left + fl.xaxis._offset + fl.xaxis.d2p(0.5),
+                           b.top + fl.yaxis._offset + fl.yaxis.d2p(2.0)]; }"""
+    )
+    box = frame.locator(".llp-2d").bounding_box()
+    frame_box = page.locator("iframe[title]").first.bounding_box()
+    page.mouse.click(frame_box["x"] + px[0], frame_box["y"] + px[1])
+    assert box["x"] <= frame_box["x"] + px[0] <= box["x"] + box["width"]
+    text = wait_until(
+        lambda: (t := app_text(page, "player value:")) and '"start"' in t and t,
+        what="the start value in Python",
+    )
+    value = json.loads(text.split("player value: ", 1)[1])
+    assert value["event"] == "start"
+    assert np.allclose(value["start"], [0.5, 2.0], atol=0.03), value
+    # The test app starts its runs from the clicked point: a new payload arrives.
+    wait_until(lambda: state(frame)["ready"] != ready, what="runs from the new start")
+    start = json.loads(app_text(page, "start:").split("start: ", 1)[1])
+    assert np.allclose(start, value["start"])
+    screenshot(page, "player-clicked-start")
+
+
+def test_dark_theme(open_app, player_app_url, player_frame, screenshot):
+    page = open_app(player_app_url, query="theme=dark")
+    frame = player_frame(page)
+    bg = frame.evaluate("() => getComputedStyle(document.querySelector('.llp')).backgroundColor")
+    assert bg == "rgb(14, 17, 23)"
+    frame.locator(".llp-slider").fill("150")
+    screenshot(page, "player-dark")
+
+
+def test_long_run_is_subsampled_and_says_so(open_app, player_app_url, player_frame, screenshot):
+    page = open_app(player_app_url, query="steps=12000")
+    frame = player_frame(page, timeout=120)
+    note = frame.locator(".llp-note")
+    assert note.is_visible() and "every 3rd step of 12,000" in note.inner_text()
+    focus_player(frame)
+    page.keyboard.press("End")
+    assert state(frame)["step"] == "step 12,000 / 12,000"
+    screenshot(page, "player-subsampled")
+
+
+def test_standalone_html_works_offline(page, screenshot, tmp_path):
+    from player_data import scene
+
+    import figures
+
+    html = figures.standalone_html(scene(steps=200), autoplay=True)
+    path = tmp_path / "player.html"
+    path.write_text(html, encoding="utf-8")
+    requested = []
+
+    def block(route):
+        requested.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^https?://"), block)
+    page.goto(path.as_uri())
+    page.wait_for_selector("#llp-root[data-ready]", timeout=60_000)
+    wait_until(lambda: step_of(state(page.main_frame)) > 10, what="autoplay in the standalone page")
+    assert page.locator(".llp-3d canvas").count() >= 1
+    assert not requested, requested
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "player-standalone")
