@@ -13,6 +13,7 @@ section "surfaces" of docs/benchmarks.md.
 3. Rejection of hostile input by the static checks.
 """
 
+import os
 import statistics
 import time
 
@@ -101,6 +102,7 @@ def parse_row(label, times):
 
 
 def main():
+    load = os.getloadavg()[0]
     parser.clear_cache()
     t0 = time.perf_counter()
     surfaces.parse("x^2 + y^2")
@@ -138,6 +140,10 @@ worker sends its results in three parts, so lambdify of value and gradient overl
 the Hessian's derivation and the analysis overlaps with the LaTeX. The first parse in a
 fresh process also starts the worker (interpreter + sympy import): {first * ms:.0f} ms,
 once per process and after each timeout.
+
+The machine is shared: the 1-minute load average was {load:.1f} on entry. Goldstein-Price
+is sensitive to it, because the overlap above needs both cores (one earlier run at load
+3.6 measured a 290 ms median).
 
 **Hostile input**: the slowest of {len(HOSTILE)} rejections by the static checks (no
 sympy involved) took {hostile * ms:.2f} ms.
