@@ -19,6 +19,7 @@ from .registry import (
     LR,
     WEIGHT_DECAY,
     normalized_lr,
+    rectified_lr,
     register,
     sign_lr,
 )
@@ -480,7 +481,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, momentum_
         "eps": EPS,
         "weight_decay": WEIGHT_DECAY,
     },
-    lr_rule=normalized_lr,
+    lr_rule=rectified_lr,
     torch_name="RAdam",
 )
 def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):

@@ -94,6 +94,15 @@ def normalized_lr(base_lr):
     return float(np.clip(np.sqrt(base_lr) / 2, 1e-3, 0.1))
 
 
+def rectified_lr(base_lr):
+    """RAdam: the normalized rate, but at most 2x the GD rate.
+
+    While ρ_t <= 5 (the first 5 steps with β₂ = 0.999) RAdam takes momentum-SGD steps
+    ``lr · m̂``, so ``lr`` must also be a stable gradient-descent rate.
+    """
+    return min(normalized_lr(base_lr), 2 * base_lr)
+
+
 def accumulating_lr(base_lr):
     """AdaGrad: its steps shrink like ``1 / sqrt(t)``, so 5x the normalized rate."""
     return 5 * normalized_lr(base_lr)
@@ -227,9 +236,11 @@ def suggest_lr(name, base_lr):
     The rules, by how the optimizer's step depends on the gradient:
 
     - gd, sgd, momentum, momentum_ema, nesterov: ``base_lr`` (see :func:`same_lr`);
-    - adam, adamw, adamax, nadam, radam, rmsprop, adabelief:
+    - adam, adamw, adamax, nadam, rmsprop, adabelief:
       ``clip(sqrt(base_lr) / 2, 0.001, 0.1)`` (see :func:`normalized_lr`);
     - adagrad: 5x that (:func:`accumulating_lr`); lion: a third (:func:`sign_lr`);
+    - radam: the same but at most ``2 base_lr``: its first steps are SGD steps
+      (:func:`rectified_lr`);
     - adadelta, newton: 1 (:func:`unit_lr`).
 
     These are starting points that give visible, mostly stable paths, not tuned

@@ -196,8 +196,8 @@ def run(
             p, g = p[keep], g[keep]
             state = _take_rows(state, keep)
 
-    np.sqrt(grad_norms, out=grad_norms)
-    internals = recorder.result() if record else {}
+        np.sqrt(grad_norms, out=grad_norms)
+        internals = recorder.result() if record else {}
     return Trajectory(points.swapaxes(0, 1), values.T, grad_norms.T, diverged_at, lrs, internals)
 
 

@@ -154,6 +154,8 @@ def test_suggest_lr_rules():
     assert optimizers.suggest_lr("adam", 1e-9) == 1e-3
     assert optimizers.suggest_lr("adagrad", 1e-3) == pytest.approx(5 * np.sqrt(1e-3) / 2)
     assert optimizers.suggest_lr("lion", 1e-3) == pytest.approx(np.sqrt(1e-3) / 6)
+    assert optimizers.suggest_lr("radam", 1e-3) == 2e-3  # capped: its first steps are SGD
+    assert optimizers.suggest_lr("radam", 0.04) == pytest.approx(0.08)
     assert optimizers.suggest_lr("newton", 0.3) == optimizers.suggest_lr("adadelta", 0.3) == 1.0
     for name in optimizers.names():  # every suggestion is a valid lr
         optimizers.make(name, lr=optimizers.suggest_lr(name, 1e-3))
