@@ -128,8 +128,9 @@ def run(
     other rows go on. Stopped rows are dropped from the arrays the optimizer sees, so
     they cost nothing afterwards.
     """
-    starts, steps, batch_size = _check(surface, opt, starts, steps, noise, batch_size, seed)
-    _ESCAPE_RADIUS.check("escape_radius", escape_radius)
+    starts, steps, batch_size = _check(
+        surface, opt, starts, steps, noise, batch_size, seed, escape_radius
+    )
     lrs = _learning_rates(schedule, opt.hp["lr"], steps)
     n = len(starts)
     noise_rng, batch_rng = np.random.default_rng(seed).spawn(2)
@@ -201,7 +202,7 @@ def run(
     return Trajectory(points.swapaxes(0, 1), values.T, grad_norms.T, diverged_at, lrs, internals)
 
 
-def _check(surface, opt, starts, steps, noise, batch_size, seed):
+def _check(surface, opt, starts, steps, noise, batch_size, seed, escape_radius):
     """Validate the inputs; return starts as float64 (N, 2), steps and batch_size."""
     if not isinstance(opt, Optimizer):
         raise ValueError(f"opt must be an Optimizer (see optimizers.make), got {type(opt)}")
@@ -221,6 +222,7 @@ def _check(surface, opt, starts, steps, noise, batch_size, seed):
         )
     _NOISE.check("noise", noise)
     _SEED.check("seed", seed)
+    _ESCAPE_RADIUS.check("escape_radius", escape_radius)
     if batch_size is not None:
         batch_size = _BATCH_SIZE.check("batch_size", batch_size)
         if getattr(surface, "n_samples", 0) <= 0:
