@@ -12,7 +12,7 @@ from ui import scene as sc
 from ui.player import player
 
 LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
-SECOND_PREFERENCE = ("momentum", "beta1", "beta", "alpha", "rho", "beta2", "damping")
+SECOND_PREFERENCE = ("beta1", "alpha", "rho", "momentum", "beta", "beta2", "damping")
 DEFAULT_RACE = ("gd", "momentum", "rmsprop", "adam")
 MAX_STEPS = 2000
 CACHE = "sweeps_cache"  # plain session key: results survive page switches, bounded below
