@@ -15,6 +15,15 @@ PAGES = {
             "pages/explorer.py", title="Explorer", icon=":material/sports_score:", default=True
         ),
     ],
+    "Learn": [
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
+    ],
+    "Analyse": [
+        st.Page("pages/inspector.py", title="Step inspector", icon=":material/search:"),
+        st.Page("pages/basins.py", title="Basin map", icon=":material/grid_on:"),
+        st.Page("pages/sweeps.py", title="Sweeps & fair race", icon=":material/tune:"),
+        st.Page("pages/custom_surface.py", title="Custom surface", icon=":material/edit:"),
+    ],
 }
 
 st.navigation(PAGES).run()
