@@ -257,5 +257,6 @@ st.caption(
     f"constant learning rate. Stars mark the minima "
     + ", ".join(f"{k + 1}: ({x:.3g}, {y:.3g})" for k, (x, y) in enumerate(minima))
     + ". A path counts as diverged when it becomes non-finite or leaves a radius of "
-    f"{sc.escape_radius(surface):g} around the origin. Hover a cell to see where its path ended."
+    f"{sc.escape_radius(surface):g} around the origin. Hover a cell to see where its path ended "
+    "(steps to tolerance −1: it never got within the tolerance of a minimum)."
 )

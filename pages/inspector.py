@@ -231,10 +231,12 @@ with right:
                 f"f(θ(t)) = {value_t:.5g}, |g| = {np.hypot(*step['grad']):.4g}, "
                 f"γ = {d['lr']:.4g}"
             )
+            rows = analysis.state_rows(run.optimizer, step, d["lr"])
             st.dataframe(
-                analysis.state_rows(run.optimizer, step, d["lr"]),
+                rows,
                 hide_index=True,
                 width="stretch",
+                height=35 * (len(rows) + 1) + 3,  # every row visible, no inner scrollbar
                 column_config={
                     "quantity": st.column_config.TextColumn("quantity", width="medium"),
                     "symbol": st.column_config.TextColumn("symbol", width="small"),
