@@ -101,6 +101,8 @@ def show_chart(chart, scene, key):
     content = chart.build(scene, compute)
     if chart.kind == "table":
         st.dataframe(content, hide_index=True, width="stretch")
+    elif not content["data"]:  # st.plotly_chart refuses a figure without traces
+        st.info("Nothing to plot: no run is switched on.", icon=":material/info:")
     else:
         st.plotly_chart(content, key=key, config={"displayModeBar": False})
     if chart.caption:
@@ -154,18 +156,20 @@ preset = st.segmented_control(
 base = lesson.presets[preset]
 scene = base
 shown = [c for c in lesson.controls if c.applies_to(preset)]
-for start in range(0, len(shown), 4):
-    row = shown[start : start + 4]
-    for column, control in zip(st.columns(4), row, strict=False):
-        with column:
-            # Keyed per preset: switching presets re-seeds the controls from the new one.
-            value = control_widget(
-                control, control.get(base), f"lesson{number}.{preset}.{control.key}"
-            )
-        try:
-            scene = control.set(scene, value)
-        except ValueError as err:  # a value the optimizer rejects: say so, keep the rest
-            st.error(f"{control.label}: {err}")
+# Sliders and toggles four to a row; a multiselect needs the width for its chips.
+places = [st.container() if c.kind == "multiselect" else None for c in shown]
+narrow = [i for i, c in enumerate(shown) if c.kind != "multiselect"]
+for start in range(0, len(narrow), 4):
+    for column, i in zip(st.columns(4), narrow[start : start + 4], strict=False):
+        places[i] = column
+for place, control in zip(places, shown, strict=True):
+    with place:
+        # Keyed per preset: switching presets re-seeds the controls from the new one.
+        value = control_widget(control, control.get(base), f"lesson{number}.{preset}.{control.key}")
+    try:
+        scene = control.set(scene, value)
+    except ValueError as err:  # a value the optimizer rejects: say so, keep the rest
+        st.error(f"{control.label}: {err}")
 
 with rule_slot:
     st.markdown("**:material/function: The update rule**")

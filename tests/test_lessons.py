@@ -15,7 +15,6 @@ import pytest
 
 import optimizers
 import surfaces
-from tests.conftest import ROOT
 from ui import lessons as L
 from ui import scene as sc
 
@@ -107,6 +106,7 @@ def test_controls_round_trip_on_every_preset(lesson):
             assert again.active_runs() == preset.active_runs() or again == preset
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 @pytest.mark.parametrize("lesson", L.LESSONS, ids=lambda x: f"lesson{x.number}")
 def test_charts_and_notes_build_from_the_core(lesson):
     for scene in lesson.presets.values():
@@ -119,6 +119,41 @@ def test_charts_and_notes_build_from_the_core(lesson):
         if lesson.notes:
             notes = lesson.notes(scene, L.CORE)
             assert notes and all("nan" not in n for n in notes), notes
+
+
+def _extremes(control):
+    if control.kind in ("slider", "number"):
+        return [control.low, control.high]
+    if control.kind == "select_slider":
+        return [control.options[0], control.options[-1]]
+    if control.kind == "toggle":
+        return [False, True]
+    return [[], list(control.options)]
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("lesson", L.LESSONS, ids=lambda x: f"lesson{x.number}")
+def test_every_control_at_both_ends_runs_cleanly(lesson):
+    """No value a widget can produce makes the core, a chart or a note raise."""
+    for name, preset in lesson.presets.items():
+        for control in lesson.controls:
+            if not control.applies_to(name):
+                continue
+            for value in _extremes(control):
+                scene = control.set(preset, value)
+                L.CORE.runs(scene)
+                for chart in lesson.charts:
+                    chart.build(scene, L.CORE)
+                if lesson.notes:
+                    lesson.notes(scene, L.CORE)
+
+
+def test_no_racer_left_is_explained_not_an_error(app_test):
+    at = open_lesson(app_test, 9)
+    widget(at, "lesson9.Canyon.racers").set_value([]).run()
+    assert not at.exception and not at.error
+    assert payload_labels(at, 9) == []
+    assert "No racer is switched on" in markdown_text(at)
 
 
 def test_latex_boxes_add_the_schedule_formula():
@@ -258,18 +293,11 @@ def test_bad_links_fall_back_without_a_traceback(app_test, query):
         assert "lessons are numbered 1 to 12" in at.warning[0].value
 
 
-def test_open_in_the_explorer_hands_over_the_scene(app_test, tmp_path):
-    # A two-page app like app.py (which does not list the lessons yet): the page's
-    # st.switch_page("pages/explorer.py") resolves against the main script's folder.
-    (tmp_path / "pages").symlink_to(ROOT / "pages")
-    (tmp_path / "app.py").write_text(
-        "import streamlit as st\n"
-        "st.navigation([st.Page('pages/lessons.py', default=True), "
-        "st.Page('pages/explorer.py')]).run()\n"
-    )
-    at = app_test(str(tmp_path / "app.py"))
+def test_open_in_the_explorer_hands_over_the_scene(app_test):
+    # Through app.py's navigation, as in the app: switch_page needs the explorer listed.
+    at = app_test("app.py")
     at.query_params["lesson"] = "4"
-    at.run()
+    at.switch_page("pages/lessons.py").run()
     assert_lesson_page(at, 4)
     widget(at, "lesson4.Round bowl.mu").set_value(0.95).run()
     at.button(key="lesson4.open").click().run()
@@ -429,6 +457,12 @@ def test_claim_7_adadelta_first_step_is_set_by_eps():
     (t,) = trajectories(L.lesson(7).presets["Himmelblau: steps grow by themselves"])
     lengths = np.linalg.norm(t.internals["update"][0], axis=1)
     assert lengths.max() > 10 * lengths[0]
+    # The try-this: with rho = 0.5 the steps peak lower but the run ends lower.
+    himmelblau = L.lesson(7).presets["Himmelblau: steps grow by themselves"]
+    (short,) = trajectories(L.set_hp(himmelblau, "rho", 0.5))
+    short_lengths = np.linalg.norm(short.internals["update"][0], axis=1)
+    assert short_lengths.max() < 0.5 * lengths.max()
+    assert short.values[0, -1] < t.values[0, -1]
     small, large = trajectories(L.lesson(7).presets["Round bowl: ε is the hidden learning rate"])
     assert np.linalg.norm(large.points[0, -1]) < 1e-3 * np.linalg.norm(small.points[0, -1])
 
@@ -537,6 +571,12 @@ def test_claim_11_saddle():
     # GD crawls near the saddle: its steps there are far shorter than its first step.
     steps = np.linalg.norm(gd.internals["update"][0], axis=1)
     assert np.nanmin(steps) < 0.05 * steps[0]
+    # The try-this: from y = 1e-6 GD lingers longer, Adam hardly notices.
+    gd_low, adam_low, _ = trajectories(replace(presets["Just off the ridge"], start=(-1.5, 1e-6)))
+    near = np.linalg.norm(gd.points[0], axis=1) < 0.1
+    near_low = np.linalg.norm(gd_low.points[0], axis=1) < 0.1
+    assert np.count_nonzero(near_low) > 2 * np.count_nonzero(near)
+    assert escaped(adam_low) and closest(adam_low) > 0.5
     gd, adam, newton = trajectories(presets["Exactly on the ridge"])
     assert np.linalg.norm(gd.points[0, -1]) < 1e-3
     assert np.all(gd.points[0, :, 1] == 0) and np.all(adam.points[0, :, 1] == 0)

@@ -728,14 +728,15 @@ def _full_batch(scene):
 
 
 def _l2_chart(scene, source):
+    # The loss above its minimum, on a log axis: full batch keeps falling, SGD hits a floor.
+    f_min = lowest_minimum(scene.build_surface())
     (full,) = source.runs(_full_batch(scene))
-    series = [{"name": "full batch", "color": GREY, "y": full["values"], "dash": "dot"}]
+    series = [{"name": "full batch", "color": GREY, "y": full["values"] - f_min, "dash": "dot"}]
     if scene.batch_size:
         (mine,) = source.runs(scene)
-        series.append(
-            {"name": f"batch {scene.batch_size}", "color": mine["color"], "y": mine["values"]}
-        )
-    return line_chart(series, ylabel="loss on all 50 samples", log_y=True)
+        name = f"batch {scene.batch_size}"
+        series.append({"name": name, "color": mine["color"], "y": mine["values"] - f_min})
+    return line_chart(series, ylabel="loss above the minimum", log_y=True, y_range=(1e-6, 30))
 
 
 def _l2_notes(scene, source):
@@ -822,9 +823,10 @@ Lesson 10 fixes that with a learning-rate schedule.
     ),
     charts=(
         Chart(
-            "Loss on all samples: your batch size against the full batch",
+            "Loss above the minimum: your batch size against the full batch",
             _l2_chart,
-            caption="The full-batch curve is dotted; a noisy curve is the price of cheap steps.",
+            caption="Log scale, all 50 samples. Full batch (dotted) keeps improving; a batch "
+            "run stalls at a noise floor that shrinks with the batch size.",
         ),
     ),
     notes=_l2_notes,
@@ -935,16 +937,17 @@ smaller crawls along the floor; momentum reaches more speed from a smaller rate.
 
 # --- lesson 4: Nesterov ------------------------------------------------------------------
 
+NESTEROV = "#ff7f0e"  # next to the heavy ball's blue, cyan is too close to tell apart
 L4_PRESETS = {
     "Round bowl": sc.Scene(
         surface="bowl",
         steps=100,
-        runs=(run("momentum", lr=0.15, momentum=0.9), run("nesterov", lr=0.15, momentum=0.9)),
+        runs=(run("momentum", lr=0.15, momentum=0.9), run("nesterov", NESTEROV, lr=0.15)),
     ),
     "Canyon": sc.Scene(
         surface="canyon",
         steps=150,
-        runs=(run("momentum", lr=0.18, momentum=0.9), run("nesterov", lr=0.18, momentum=0.9)),
+        runs=(run("momentum", lr=0.18, momentum=0.9), run("nesterov", NESTEROV, lr=0.18)),
     ),
 }
 
@@ -1055,7 +1058,11 @@ def _distance_to_min(scene, points):
 def _l5_notes(scene, source):
     notes = []
     for r, data in zip(scene.active_runs(), source.internals(scene), strict=True):
-        first, last = data["step_size"][0], data["step_size"][-1]
+        rows = np.flatnonzero(np.isfinite(data["step_size"]).all(axis=1))
+        if not rows.size:
+            notes.append(f"**{r.label()}**: no finite step size to show.")
+            continue
+        first, last = data["step_size"][rows[0]], data["step_size"][rows[-1]]
         notes.append(
             f"**{r.label()}**: step size in x went from {first[0]:.2g} to **{last[0]:.2g}**, "
             f"in y from {first[1]:.2g} to **{last[1]:.2g}**; after {scene.steps} steps it is "
@@ -1130,14 +1137,38 @@ L6_PRESETS = {
 }
 
 
+def mean_step_size(step_size):
+    """Mean over the coordinates of each step's size, ignoring non-finite entries.
+
+    A zero gradient gives 0/0 and a diverged run NaN; those entries are skipped, and a
+    step with no finite entry is NaN (no warning).
+
+    Parameters
+    ----------
+    step_size : ndarray, shape (steps, 2)
+
+    Returns
+    -------
+    ndarray, shape (steps,)
+    """
+    finite = np.isfinite(step_size)
+    count = finite.sum(axis=1)
+    total = np.where(finite, step_size, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
 def _l6_notes(scene, source):
     notes = []
     for r, data in zip(scene.active_runs(), source.internals(scene), strict=True):
-        size = np.nanmean(data["step_size"], axis=1)
-        low = int(np.nanargmin(size))
+        size = mean_step_size(data["step_size"])
+        valid = np.flatnonzero(np.isfinite(size))
+        if not valid.size:
+            notes.append(f"**{r.label()}**: no finite step size to show.")
+            continue
+        low, last = valid[np.argmin(size[valid])], valid[-1]
         notes.append(
             f"**{r.label()}**: smallest step size {size[low]:.2g} at step {low + 1}, "
-            f"**{size[-1]:.2g}** at the end; distance to the minimum "
+            f"**{size[last]:.2g}** at step {last + 1}; distance to the minimum "
             f"{_distance_to_min(scene, data['points']):.2g}."
         )
     return notes
@@ -1167,8 +1198,8 @@ flat plains alike. Two honest caveats you can see here:
     L6_PRESETS,
     (
         "Lower α to 0.9: a shorter memory, faster recovery, and more jitter.",
-        "Set α to 0.999 on Booth: with a 1000-step memory, RMSprop behaves much like "
-        "AdaGrad within this run.",
+        "Set α to 0.999 and look at the first step: γ/√(1 − α) ≈ 3.2 per coordinate, a "
+        "long jump, because v starts at 0. Lesson 8's bias correction removes exactly this.",
         "On the Plateau preset, lower the learning rate to 0.01: RMSprop's jitter shrinks "
         "with γ, since γ is roughly its step length.",
     ),
@@ -1242,8 +1273,10 @@ AdaDelta (Zeiler, 2012) starts from RMSprop and asks about units. If $\theta$ is
 $g/\sqrt{v}$ has no units at all, so in RMSprop the learning rate has to carry the metres.
 AdaDelta replaces $\gamma$ by the root-mean-square of its *own recent steps*:
 
-$$\Delta\theta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t,
-\qquad u_t = \rho u_{t-1} + (1-\rho)\,\Delta\theta_t^2 .$$
+$$
+\Delta\theta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t,
+\qquad u_t = \rho u_{t-1} + (1-\rho)\,\Delta\theta_t^2
+$$
 
 Now the step has the units of $\theta$, and no global learning rate is needed (PyTorch
 keeps an `lr` multiplier, 1 by default; this lesson leaves it at 1).
@@ -1260,7 +1293,9 @@ and $\epsilon$ quietly plays the part the learning rate used to.
     (
         "On the bowl, move ε from 1e-6 to 1e-4: the first run catches up with the second. "
         "ε sets the pace.",
-        "On Himmelblau, lower ρ to 0.5: a short memory of past steps makes the growth jumpy.",
+        "On Himmelblau, set ρ to 0.5: the steps peak lower (about 0.03 instead of 0.1), yet "
+        "the run ends closer to the minimum. Memory length changes the pace in ways that "
+        "are hard to guess.",
         "Read the notes: the first step matches √(ε/(1−ρ)) on both surfaces, although their "
         "gradients differ.",
     ),
@@ -1603,17 +1638,19 @@ def _l10_rates_chart(scene, source):
     if scene.schedule != "constant":
         title = optimizers.SCHEDULES[scene.schedule].title
         series.append({"name": title, "color": "#d62728", "y": schedule_rates(scene, lr0), "x": x})
-    return line_chart(series, ylabel="learning rate γₜ")
+    top = 1.1 * max(float(np.max(s["y"])) for s in series)
+    return line_chart(series, ylabel="learning rate γₜ", y_range=(0, top))
 
 
 def _l10_loss_chart(scene, source):
+    f_min = lowest_minimum(scene.build_surface())
     (const,) = source.runs(_constant(scene))
-    series = [{"name": "constant", "color": GREY, "y": const["values"], "dash": "dot"}]
+    series = [{"name": "constant", "color": GREY, "y": const["values"] - f_min, "dash": "dot"}]
     if scene.schedule != "constant":
         (mine,) = source.runs(scene)
         title = optimizers.SCHEDULES[scene.schedule].title
-        series.append({"name": title, "color": "#d62728", "y": mine["values"]})
-    return line_chart(series, ylabel="loss", log_y=True)
+        series.append({"name": title, "color": "#d62728", "y": mine["values"] - f_min})
+    return line_chart(series, ylabel="loss above the minimum", log_y=True, y_range=(1e-5, 30))
 
 
 def tail_excess(values, f_min, tail=50):
@@ -1667,7 +1704,8 @@ around the minimum forever. A schedule changes $\gamma$ during the run: large ea
   protects the first steps, when gradients are wild or an adaptive method's statistics are
   still unreliable (RAdam, lesson 9, builds this in).
 
-The schedule's formula is shown next to the update rule; the first chart shows $\gamma_t$.
+The schedule's formula appears with the update rule, and the first chart below the player
+plots $\gamma_t$ step by step.
 """,
     ("gd",),
     L10_PRESETS,
@@ -1705,7 +1743,7 @@ The schedule's formula is shown next to the update rule; the first chart shows $
         Chart(
             "Loss: this schedule against the constant rate",
             _l10_loss_chart,
-            caption="Log scale; same seed, so the same batches for both.",
+            caption="Log scale, all 50 samples; the same seed, so the same batches for both.",
         ),
     ),
     notes=_l10_notes,
@@ -1778,7 +1816,8 @@ is far outside the map.
     (
         "Move the start's y from 0.001 to 1e-6: GD lingers longer near the saddle; Adam "
         "hardly notices.",
-        "In the noisy preset, set the noise to 0: everyone ends at the saddle again.",
+        "In the noisy preset, set the noise to 0: everyone ends at (or right next to) the "
+        "saddle again.",
         "Open the preset in the explorer and add momentum: it escapes sooner than GD.",
     ),
     "Just off the ridge, GD and Adam escape the saddle while Newton lands on it; exactly on "
