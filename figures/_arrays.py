@@ -29,7 +29,8 @@ def encode_array(values, dtype="f4"):
     dict
         ``{"dtype": dtype, "shape": [...], "b64": str}``.
     """
-    arr = np.ascontiguousarray(np.asarray(values), dtype=DTYPES[dtype])
+    with np.errstate(over="ignore"):  # beyond float32 (a diverging run) becomes ±inf
+        arr = np.ascontiguousarray(np.asarray(values), dtype=DTYPES[dtype])
     return {
         "dtype": dtype,
         "shape": list(arr.shape),

@@ -168,7 +168,7 @@ def wait_for_app(page, timeout=90):
                     return page
             except Exception:  # a frame navigating away; look again
                 pass
-        time.sleep(0.2)
+        page.wait_for_timeout(200)  # unlike time.sleep, lets Playwright process events
     raise AssertionError("no Plotly chart appeared")
 
 
@@ -194,7 +194,7 @@ def find_player_frame(page, timeout=60):
                         return frame
                 except Exception:
                     pass
-        time.sleep(0.2)
+        page.wait_for_timeout(200)  # unlike time.sleep, lets Playwright process events
     raise AssertionError("the player component did not draw its payload")
 
 
