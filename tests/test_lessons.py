@@ -522,6 +522,10 @@ def test_claim_9_the_adam_family():
     assert _overshoot(canyon, runs["NAdam"]) < 0.1 * _overshoot(canyon, runs["Adam"])
     gap = np.linalg.norm(runs["Adam"].points[0] - runs["AMSGrad"].points[0], axis=1)
     assert gap.max() < 0.1
+    # AdamW ends off Booth's minimum at (1, 3); Adam ends on it.
+    runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(booth), strict=True))
+    assert np.linalg.norm(runs["AdamW"].points[0, -1] - [1, 3]) > 0.05
+    assert np.linalg.norm(runs["Adam"].points[0, -1] - [1, 3]) < 1e-3
     # RAdam's first step on Booth is a long jump (the first gradient is 32).
     runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(booth), strict=True))
     first = {k: np.linalg.norm(v.internals["update"][0, 0]) for k, v in runs.items()}
@@ -552,6 +556,15 @@ def test_claim_10_schedules_have_their_shape_and_settle():
     for name, value in excess.items():
         if name != "Constant":
             assert value < excess["Constant"] / 5, (name, value, excess["Constant"])
+    # The try-this: step decay by 0.9 is too gentle to settle within 200 steps ...
+    gentle = L.set_hp(presets["Step"], "lr", lr0)
+    gentle = replace(gentle, schedule_params=(("gamma", 0.9), ("step_size", 50)))
+    assert L.tail_excess(trajectories(gentle)[0].values[0], f_min) > 5 * excess["Step"]
+    # ... and 100 warmup steps leave the cosine unfinished: a high last rate, no settling.
+    late = replace(presets["Warmup + cosine"], schedule_params=(("t_max", 180), ("warmup", 100)))
+    (t_late,) = trajectories(late)
+    assert t_late.lrs[-1] > 0.3 * lr0
+    assert L.tail_excess(t_late.values[0], f_min) > 10 * excess["Warmup + cosine"]
 
 
 def test_claim_11_saddle():
@@ -609,6 +622,64 @@ def test_claim_12_no_single_winner():
     # The try-this: at 50 steps nobody reaches Styblinski-Tang's minimum.
     short = L.race_table(replace(scene, steps=50), L.CORE)
     assert next(r for r in short if r["surface"] == "Styblinski-Tang")["fastest"] == "none"
+
+
+def test_try_this_suggestions_hold():
+    """The 'Try this' lines predict what the student will see: check the predictions."""
+    # 1: at the bound the steep component bounces with constant size; past it, it grows.
+    right = L.lesson(1).presets["Right"]
+    surface = right.build_surface()
+    (t,) = trajectories(L.set_hp(right, "lr", 1.0))
+    steep = np.abs(_steep_component(surface, t.points[0]))
+    assert steep[-1] == pytest.approx(steep[1], rel=1e-6) and steep[1] > 0.5
+    leaves = {}
+    for lr in (1.05, 1.2):
+        (t,) = trajectories(L.set_hp(right, "lr", lr))
+        leaves[lr] = int(np.flatnonzero(np.abs(t.points[0]).max(axis=1) > 3)[0])
+    assert leaves[1.2] <= 5 < 10 <= leaves[1.05] < right.steps
+    # 2: batch 1 at lr 0.02 wanders less but starts slower.
+    sgd = L.lesson(2).presets["Stochastic (1)"]
+    (fast,), (slow,) = trajectories(sgd), trajectories(L.set_hp(sgd, "lr", 0.02))
+    assert np.std(slow.values[0, 50:]) < np.std(fast.values[0, 50:])
+    assert slow.values[0, 10] > fast.values[0, 10]
+    # 4: at mu = 0.97 both overshoot more and the gap between them widens.
+    bowl = L.lesson(4).presets["Round bowl"]
+    gaps = []
+    for mu in (0.9, 0.97):
+        scene = L.set_hp(bowl, "momentum", mu)
+        heavy, nesterov = trajectories(scene)
+        gaps.append((_overshoot(scene, heavy), _overshoot(scene, nesterov)))
+    assert gaps[1][0] > gaps[0][0] and gaps[1][1] > gaps[0][1]
+    assert gaps[1][0] - gaps[1][1] > gaps[0][0] - gaps[0][1]
+    # 5: on Booth the coordinate with the steeper start (x: 32 against 4) ends smaller.
+    (t,) = trajectories(L.lesson(5).presets["Steep start (Booth)"])
+    assert t.internals["step_size"][0, -1, 0] < t.internals["step_size"][0, -1, 1]
+    # 6: alpha = 0.9 recovers more and jitters more; on the plateau a small lr settles.
+    booth = L.lesson(6).presets["Booth: AdaGrad against RMSprop"]
+    (_, base), (_, short) = (
+        by_optimizer(booth, "rmsprop"),
+        by_optimizer(L.set_hp(booth, "alpha", 0.9, "rmsprop"), "rmsprop"),
+    )
+    assert short.internals["step_size"][0, -1].mean() > base.internals["step_size"][0, -1].mean()
+    assert L.reversals(short.points[0, :, 1]) > 10 * max(L.reversals(base.points[0, :, 1]), 1)
+    plateau = L.lesson(6).presets["Plateau: when shrinking helps"]
+    (_, jitter), (_, calm) = (
+        by_optimizer(plateau, "rmsprop"),
+        by_optimizer(L.set_hp(plateau, "lr", 0.01), "rmsprop"),
+    )
+    tail = np.linalg.norm(jitter.points[0, -50:], axis=1).max()
+    assert np.linalg.norm(calm.points[0, -50:], axis=1).max() < 0.01 * tail
+    # 9: RAdam on Booth pauses after its five SGD jumps; Lion crosses the minimum.
+    booth9 = L.lesson(9).presets["Booth"]
+    runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(booth9), strict=True))
+    radam = np.linalg.norm(runs["RAdam"].internals["update"][0], axis=1)
+    assert radam[5] < 0.1 * radam[:5].mean()
+    assert _overshoot(booth9, runs["Lion"]) > 0.5
+    # 11: momentum escapes the saddle sooner than GD.
+    saddle = L.lesson(11).presets["Just off the ridge"]
+    with_momentum = replace(saddle, runs=(*saddle.runs, L.run("momentum", lr=0.1)))
+    out = [np.flatnonzero(np.abs(t.points[0, :, 1]) > 2) for t in trajectories(with_momentum)]
+    assert out[3][0] < out[0][0]
 
 
 def test_every_lesson_has_a_claim_test():

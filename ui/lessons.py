@@ -679,8 +679,9 @@ This surface is a tilted bowl with curvatures 2 and 0.4.
     ("gd",),
     L1_PRESETS,
     (
-        "Move the slider up to the bound shown below, then just past it. How many steps "
-        "does it take before the path visibly leaves the bowl?",
+        "Set the slider to the bound, 1.0: the path bounces between the walls forever. "
+        "Then try 1.05 and 1.2: just past the bound the bounce grows slowly, further past "
+        "it the path leaves the map within a few steps.",
         "Find the learning rate that reaches the lowest loss in 40 steps (hint: make the "
         "two factors |1 − lr·λ| in the notes equal). It zig-zags a little: a small "
         "overshoot is often the price of speed.",
@@ -987,8 +988,8 @@ past the minimum, its gradient points back and brakes the step *before* the over
 instead of after it.
 
 Same learning rate, same $\mu$, one change in where the gradient is taken. On the round
-bowl the heavy ball swings almost all the way back out before it turns; Nesterov crosses
-the minimum by much less and settles far sooner.
+bowl the heavy ball swings far past the minimum, most of the way back out, before it turns;
+Nesterov crosses the minimum by much less and settles far sooner.
 
 The look-ahead has a price worth knowing: on a steep direction it reacts more strongly,
 so Nesterov's largest stable learning rate is lower than the heavy ball's.
@@ -1532,8 +1533,8 @@ Adam's recipe spawned a family. Each member changes one ingredient:
   Adam's `amsgrad` flag, which is why its rule is in Adam's box.
 - **AdamW** (Loshchilov and Hutter, 2019) applies weight decay to $\theta$ directly,
   $\theta \leftarrow \theta - \gamma\lambda\theta$, instead of adding $\lambda\theta$ to the
-  gradient, where Adam's $\sqrt{\hat v}$ would rescale it. On Booth its pull towards the origin
-  moves the end point off the minimum at (1, 3).
+  gradient, where Adam's $\sqrt{\hat v}$ would rescale it. On Booth the decay and the Adam
+  step balance a little away from the minimum at (1, 3), so AdamW ends off it.
 - **RAdam** (Liu et al., 2020): the first estimates of $v$ rest on very few gradients, so
   RAdam takes plain momentum-SGD steps $\gamma \hat m_t$ until its variance estimate is
   trustworthy ($\rho_t > 5$: the first 5 steps with $\beta_2 = 0.999$), then phases the
@@ -1712,8 +1713,8 @@ plots $\gamma_t$ step by step.
     (
         "Compare Constant and 1/t on the loss chart: the same start, but only one settles.",
         "On Step, set γ to 0.9: the decay is too gentle to settle within 200 steps.",
-        "On Warmup + cosine, raise the warmup to 100 steps: a slow start costs progress that "
-        "the short remaining cosine cannot make up.",
+        "On Warmup + cosine, raise the warmup to 100 steps: the cosine then has only 100 of "
+        "its 180 steps left, ends at a rate that is still high, and the path never settles.",
     ),
     "Each schedule's learning rates have the named shape, and with batch-1 SGD every "
     "decaying schedule ends closer to the minimum (last 50 steps) than the constant rate.",
@@ -1802,7 +1803,8 @@ simplest one: a minimum along $x$, a maximum along $y$, and a zero gradient at t
   $y$-gradient becomes a step of about $\gamma$: it walks away along $y$ from the first step.
 - **Newton's method** jumps to where the local quadratic model has zero gradient. On a
   quadratic that is the saddle itself, reached in one step: Newton cannot tell minima from
-  saddles or maxima, which is one reason it is not used as is in deep learning.
+  saddles or maxima, which is one reason (besides its cost) that it is not used as is in
+  deep learning.
 - **Exactly on the ridge** ($y = 0$) the $y$-gradient is exactly 0 forever, and GD and Adam
   both stay on the ridge and end at the saddle. Any noise breaks the tie, as the third
   preset shows; real training is always a little noisy, which is one reason saddles trap
