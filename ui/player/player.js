@@ -251,7 +251,11 @@
       type: "contour", x: model.grid.x, y: model.grid.y, z: model.grid.rows,
       ...common, colorbar,
       autocontour: false,
-      contours: { coloring: "fill", start: model.tlo, end: model.thi, size: (model.thi - model.tlo) / 20 },
+      // Levels start half a band above the bottom: paths converging below the grid's
+      // lowest value make a plateau at the floor, and a level exactly on a plateau draws
+      // a dashed line of artefacts along it.
+      contours: { coloring: "fill", start: model.tlo + (model.thi - model.tlo) / 40,
+                  end: model.thi, size: (model.thi - model.tlo) / 20 },
       line: { color: c.contourLine, width: 0.7, smoothing: 0.6 },
       hovertemplate: "x = %{x:.3g}, y = %{y:.3g}<br>click: start here<extra></extra>",
     }];
@@ -305,11 +309,13 @@
     };
     const dx = x1 - x0, dy = y1 - y0;
     const ratio = Math.min(Math.max(dy / dx, 0.4), 2.5);
-    const zAxis = { title: { text: zs.label }, range: [model.tlo, model.thi + 2 * model.lift], ...axisStyle(c),
+    // No z title: the colour bar names the quantity, and a 3-D axis title collides with
+    // the tick labels from most viewpoints.
+    const zAxis = { title: { text: "" }, range: [model.tlo, model.thi + 2 * model.lift], ...axisStyle(c),
                     backgroundcolor: c.panel, showbackground: true };
     if (model.ticks) {
-      // The 3-D z axis is short on screen: at most four labels (every other decade if needed).
-      const keep = Math.ceil(model.ticks.tickvals.length / 4);
+      // The 3-D z axis is short on screen: at most three labels (every other decade if needed).
+      const keep = Math.ceil(model.ticks.tickvals.length / 3);
       Object.assign(zAxis, { tickmode: "array",
                              tickvals: model.ticks.tickvals.filter((_, i) => i % keep === 0),
                              ticktext: model.ticks.ticktext.filter((_, i) => i % keep === 0) });
