@@ -139,6 +139,32 @@ def test_keyboard_controls(open_app, player_app_url, player_frame):
     assert not state(frame)["playing"]
     page.keyboard.press("End")
     assert state(frame)["step"] == "step 300 / 300"
+    # Space with the focus on the Play button toggles once, not twice (button + shortcut).
+    frame.get_by_role("button", name="▶ Play").click()
+    assert state(frame)["playing"]
+    page.keyboard.press("Space")
+    time.sleep(0.3)
+    assert not state(frame)["playing"]
+
+
+def test_public_api_fallbacks_draw_the_same_frame(open_app, player_app_url, player_frame):
+    page = open_app(player_app_url)
+    frame = player_frame(page)
+    lens = frame.evaluate(
+        """() => {
+      const P = LLPlayer.current();
+      P.opts.publicApiOnly = true;               // 3-D: Plotly.restyle instead of update3d
+      P.overlay.sync = () => false;              // map: Plotly traces instead of the overlay
+      P.overlay.axes = null;
+      const fast = P.fastFrames || 0;
+      P.gap3d = 0;
+      P.show(100);
+      return { d3: P.gd3.data.slice(1, 4).map((t) => t.x.length),
+               d2: P.gd2.data.slice(1, 4).map((t) => t.x.length),
+               fast: (P.fastFrames || 0) - fast };
+    }"""
+    )
+    assert lens == {"d3": [101, 101, 101], "d2": [101, 101, 101], "fast": 0}
 
 
 def test_camera_survives_play_scrub_and_reruns(open_app, player_app_url, player_frame, screenshot):
