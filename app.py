@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from ui.icon import app_icon
+
 st.set_page_config(
     page_title="Loss Landscape Lab",
-    page_icon=":material/landscape:",
+    page_icon=app_icon(),
     layout="wide",
     initial_sidebar_state="expanded",
 )

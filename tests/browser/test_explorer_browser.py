@@ -1,0 +1,102 @@
+"""The explorer page (app.py) in headless Chromium: the race renders, plays, keeps the camera.
+
+Every test saves a screenshot in tests/artifacts/ (look at them: they are the visual check).
+"""
+
+import time
+
+import pytest
+from player_helpers import (
+    CAMERA,
+    assert_same_camera,
+    drag_camera,
+    focus_player,
+    state,
+    step_of,
+    wait_until,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_default_race_renders_on_both_charts(open_app, app_url, player_frame, screenshot):
+    page = open_app(app_url)
+    frame = player_frame(page)
+    traces = frame.evaluate(
+        """() => { const P = LLPlayer.current();
+                   return { d3: P.gd3.data.map((t) => t.type),
+                            d2: P.gd2.data.map((t) => t.type) }; }"""
+    )
+    assert traces["d3"][0] == "surface" and traces["d3"].count("scatter3d") >= 4
+    assert traces["d2"][0] == "contour"
+    assert frame.locator(".llp-3d canvas").count() >= 1
+    st = state(frame)
+    assert len(st["paths2d"]) == 4 and all(n > 100 for n in st["paths2d"]), st
+    legend = frame.locator(".llp-legend").inner_text()
+    for name in ("Gradient descent", "Momentum", "RMSprop", "Adam"):
+        assert name in legend
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "explorer-default")
+
+
+def test_play_advances_the_step(open_app, app_url, player_frame, screenshot):
+    page = open_app(app_url)
+    frame = player_frame(page)
+    focus_player(frame)
+    page.keyboard.press("Home")
+    assert step_of(state(frame)) == 0
+    frame.get_by_role("button", name="▶ Play").click()
+    wait_until(lambda: step_of(state(frame)) > 50, what="playback to pass step 50")
+    screenshot(page, "explorer-playing")
+    frame.get_by_role("button", name="❚❚ Pause").click()
+    k = step_of(state(frame))
+    time.sleep(0.5)
+    assert step_of(state(frame)) == k and not state(frame)["playing"]
+
+
+def test_camera_survives_play_and_a_sidebar_change(open_app, app_url, player_frame, screenshot):
+    page = open_app(app_url)
+    frame = player_frame(page)
+    user = drag_camera(page, frame)
+    frame.get_by_role("button", name="▶ Play").click()
+    wait_until(lambda: step_of(state(frame)) > 30, what="playback")
+    frame.get_by_role("button", name="❚❚ Pause").click()
+    assert_same_camera(frame.evaluate(CAMERA)["gl"], user["gl"])
+
+    # Change the number of steps in the sidebar: a rerun with new paths on the same surface.
+    steps = page.get_by_role("spinbutton", name="Steps")
+    steps.fill("300")
+    steps.press("Enter")
+    wait_until(lambda: "/ 300" in state(frame)["step"], timeout=60, what="the new payload")
+    assert_same_camera(frame.evaluate(CAMERA)["gl"], user["gl"])
+    assert_same_camera(frame.evaluate(CAMERA)["layout"], user["layout"])
+    screenshot(page, "explorer-camera-kept")
+
+
+def test_clicking_the_map_moves_the_start(open_app, app_url, player_frame, screenshot):
+    page = open_app(app_url)
+    frame = player_frame(page)
+    box = frame.locator(".llp-2d .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)
+    start_x = page.get_by_role("spinbutton", name="start x")
+    wait_until(lambda: start_x.input_value() != "-1.5", timeout=60, what="the start to move")
+    assert float(start_x.input_value()) > 0  # three quarters to the right of [-2, 2]
+    screenshot(page, "explorer-start-moved")
+
+
+def test_presentation_mode_hides_the_sidebar(open_app, app_url, player_frame, screenshot):
+    page = open_app(app_url)
+    page.get_by_role("button", name="Presentation mode").click()
+    wait_until(
+        lambda: not page.locator("[data-testid=stSidebar]").is_visible(),
+        timeout=60,
+        what="the sidebar to fold away",
+    )
+    player_frame(page)
+    screenshot(page, "explorer-presentation")
+    page.get_by_role("button", name="Exit presentation").click()
+    wait_until(
+        lambda: page.locator("[data-testid=stSidebar]").is_visible(),
+        timeout=60,
+        what="the sidebar to come back",
+    )
