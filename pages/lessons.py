@@ -35,8 +35,7 @@ def go(number):
 
 def nav_buttons(number, where):
     """Draw Previous / Next; ``where`` keeps the top and bottom pairs' keys apart."""
-    back, forward = st.columns(2)
-    back.button(
+    st.button(
         "Previous",
         icon=":material/arrow_back:",
         key=f"lesson.prev.{where}",
@@ -44,9 +43,8 @@ def nav_buttons(number, where):
         args=(number - 1,),
         disabled=number == 1,
         help="Go to the previous lesson.",
-        width="stretch",
     )
-    forward.button(
+    st.button(
         "Next",
         icon=":material/arrow_forward:",
         icon_position="right",
@@ -55,7 +53,6 @@ def nav_buttons(number, where):
         args=(number + 1,),
         disabled=number == COUNT,
         help="Go to the next lesson.",
-        width="stretch",
     )
 
 
@@ -118,15 +115,15 @@ st.caption(
 if warning := st.session_state.pop(WARNING, None):
     st.warning(warning, icon=":material/link_off:")
 
-top = st.columns([5, 2], vertical_alignment="bottom")
-number = top[0].selectbox(
-    "Lesson",
-    range(1, COUNT + 1),
-    format_func=lambda n: f"{n}. {lessons.lesson(n).title}",
-    key=PICK,
-    help="Pick any lesson; they build on each other, so the order is a good path.",
-)
-with top[1]:
+# A wrapping row: on a narrow screen the buttons move under the selector, never truncated.
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    number = st.selectbox(
+        "Lesson",
+        range(1, COUNT + 1),
+        format_func=lambda n: f"{n}. {lessons.lesson(n).title}",
+        key=PICK,
+        help="Pick any lesson; they build on each other, so the order is a good path.",
+    )
     nav_buttons(number, "top")
 st.session_state[CURRENT] = number
 if st.query_params.to_dict() != {"lesson": str(number)}:
@@ -219,14 +216,15 @@ for index, chart in enumerate(lesson.charts):
 if lesson.extra:
     st.info(lesson.extra, icon=":material/school:")
 
-bottom = st.columns([3, 2], vertical_alignment="center")
-if bottom[0].button(
-    "Open in the explorer",
-    icon=":material/open_in_new:",
-    key=f"lesson{number}.open",
-    help="Take this exact scene (surface, runs, settings) to the explorer to change anything.",
-):
+with st.container(horizontal=True, horizontal_alignment="distribute"):
+    open_explorer = st.button(
+        "Open in the explorer",
+        icon=":material/open_in_new:",
+        key=f"lesson{number}.open",
+        help="Take this exact scene (surface, runs, settings) to the explorer to change anything.",
+    )
+    with st.container(horizontal=True, width="content"):
+        nav_buttons(number, "bottom")
+if open_explorer:
     sidebar.set_scene(scene, reset_widgets=True)
     st.switch_page("pages/explorer.py")
-with bottom[1]:
-    nav_buttons(number, "bottom")

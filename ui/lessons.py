@@ -683,8 +683,8 @@ This surface is a tilted bowl with curvatures 2 and 0.4.
         "Then try 1.05 and 1.2: just past the bound the bounce grows slowly, further past "
         "it the path leaves the map within a few steps.",
         "Find the learning rate that reaches the lowest loss in 40 steps (hint: make the "
-        "two factors |1 − lr·λ| in the notes equal). It zig-zags a little: a small "
-        "overshoot is often the price of speed.",
+        "two factors |1 − lr·λ| under ‘What the numbers say’ equal). It zig-zags a little: "
+        "a small overshoot is often the price of speed.",
         "Open the preset in the explorer and add a second GD run: race 0.5 against 0.95.",
     ),
     "GD converges for every lr below 2/λmax of the preset quadratic and diverges above it; "
@@ -1297,8 +1297,8 @@ and $\epsilon$ quietly plays the part the learning rate used to.
         "On Himmelblau, set ρ to 0.5: the steps peak lower (about 0.03 instead of 0.1), yet "
         "the run ends closer to the minimum. Memory length changes the pace in ways that "
         "are hard to guess.",
-        "Read the notes: the first step matches √(ε/(1−ρ)) on both surfaces, although their "
-        "gradients differ.",
+        "Read ‘What the numbers say’: the first step matches √(ε/(1−ρ)) on both surfaces, "
+        "although their gradients differ.",
     ),
     "AdaDelta's first step is √(ε/(1−ρ)) per coordinate whatever the gradient; on "
     "Himmelblau its steps grow over tenfold; on the bowl a larger ε gets much closer to the "
