@@ -9,6 +9,9 @@ from figures import analysis
 from optimizers import sweeps
 from ui import scene as sc
 from ui import sidebar
+from ui.routing import through_app
+
+through_app()
 
 MAX_OPTIMIZERS = 4
 DEFAULT_NAMES = ("gd", "momentum", "rmsprop", "adam")

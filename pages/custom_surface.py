@@ -10,6 +10,9 @@ import surfaces
 from figures import analysis
 from ui import scene as sc
 from ui import sidebar
+from ui.routing import through_app
+
+through_app()
 
 FORMULA = "custom_formula"  # plain session key of the text box, so examples can set it
 EXAMPLES = {

@@ -9,6 +9,9 @@ import figures
 from ui import compute, present, share, sidebar
 from ui import scene as sc
 from ui.player import player
+from ui.routing import through_app
+
+through_app()
 
 scene = sidebar.scene_sidebar()
 sidebar.sync_url(scene)

@@ -9,6 +9,9 @@ import optimizers
 from figures import analysis
 from ui import compute, sidebar
 from ui import scene as sc
+from ui.routing import through_app
+
+through_app()
 
 STEP = "inspector_step"
 SEEN = "inspector_seen_explorer_step"

@@ -8,6 +8,9 @@ import streamlit as st
 
 from ui import compute, lessons, sidebar
 from ui.player import player
+from ui.routing import through_app
+
+through_app()
 
 PICK = "lesson.pick"  # the selector's widget key
 CURRENT = "lesson.current"  # plain key: widget keys are dropped when the user changes page

@@ -10,6 +10,9 @@ from optimizers import sweeps
 from ui import compute, sidebar
 from ui import scene as sc
 from ui.player import player
+from ui.routing import through_app
+
+through_app()
 
 LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
 SECOND_PREFERENCE = ("beta1", "alpha", "rho", "momentum", "beta", "beta2", "damping")

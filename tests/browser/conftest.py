@@ -83,17 +83,23 @@ def _wait_healthy(proc, url, log, timeout=90):
 
 @pytest.fixture(scope="session")
 def streamlit_server():
-    """Return ``start(script) -> base URL``; servers stop (by PID) at the end of the session."""
+    """Return ``start(script, instance="") -> base URL``; servers stop (by PID) at the end.
+
+    One server per (script, instance) for the whole session; a new ``instance`` name
+    starts a fresh process (for behaviour that depends on a server's first request).
+    """
     require_chromium()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     running = {}
 
-    def start(script):
-        if script in running:
-            return running[script][1]
+    def start(script, instance=""):
+        # ``instance`` names a separate server for the same script (a fresh process).
+        key = (script, instance)
+        if key in running:
+            return running[key][1]
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
-        log = ARTIFACTS / f"streamlit-{Path(script).stem}.log"
+        log = ARTIFACTS / f"streamlit-{'-'.join(filter(None, (Path(script).stem, instance)))}.log"
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless", "true",
@@ -104,7 +110,7 @@ def streamlit_server():
         ]  # fmt: skip
         with open(log, "w") as out:
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        running[script] = (proc, url)
+        running[key] = (proc, url)
         _wait_healthy(proc, url, log)
         return url
 
