@@ -17,6 +17,8 @@
  */
 (function () {
   "use strict";
+  // plotly.js (loaded before this file) has been parsed and run by now: for benchmarks.
+  if (window.performance && performance.mark) performance.mark("llp-script");
 
   // ---------------------------------------------------------------- decoding
 
@@ -626,6 +628,7 @@
     setPayload(payload, theme) {
       const themeName = theme || payload.theme || "light";
       if (payload.id === this.payloadId && themeName === this.themeName) return Promise.resolve(false); // same data: keep everything
+      if (window.performance && performance.mark) performance.mark("llp-payload"); // for benchmarks
       const model = prepare(payload);
       const sameSurface = payload.surface_id === this.surfaceId && themeName === this.themeName;
       const figs = buildFigures(model, themeName);
@@ -660,30 +663,44 @@
                                               "hoverClosestCartesian", "hoverCompareCartesian"] };
       const first = !this.gd2.data;
       const token = (this.token = (this.token || 0) + 1);
-      this.model = null; // nothing draws until both charts are ready for the new model
-      return Promise.all([
-        Plotly.react(this.gd3, figs.d3.data, figs.d3.layout, cfg3),
-        Plotly.react(this.gd2, figs.d2.data, figs.d2.layout, cfg2),
-      ]).then(() => {
-        if (token !== this.token) return false; // a newer payload arrived meanwhile
-        if (first) this.bindPlotEvents();
-        this.model = model;
-        this.overlay.setModel(model, this.colors);
-        this.overlay.sync();
-        this.frame = -1;
-        this.divKey2 = null;
-        clearTimeout(this.timer3d);
-        this.timer3d = null;
-        if (this.opts.autoplay) {
-          this.show(0);
-          this.play();
-        } else {
-          this.pause(false);
-          this.show(model.frames - 1);
-        }
-        this.root.dataset.ready = payload.id; // for tests and pages: this payload is drawn
-        return true;
-      });
+      const current = () => token === this.token; // false once a newer payload arrived
+      this.model = null; // nothing draws until the map is ready for the new model
+      this.ready3d = false;
+      clearTimeout(this.timer3d);
+      this.timer3d = null;
+      // The map first (SVG, cheap), then the 3-D scene: creating a WebGL scene blocks the
+      // page for a while (seconds with software WebGL), so the map is on screen and
+      // playable before that starts. The pause lets the browser paint it (a timer, not
+      // requestAnimationFrame, which never fires in a background tab).
+      return Plotly.react(this.gd2, figs.d2.data, figs.d2.layout, cfg2)
+        .then(() => {
+          if (!current()) return false;
+          if (first) this.bindPlotEvents();
+          this.model = model;
+          this.overlay.setModel(model, this.colors);
+          this.overlay.sync();
+          this.frame = -1;
+          this.divKey2 = null;
+          if (this.opts.autoplay) {
+            this.show(0);
+            this.play();
+          } else {
+            this.pause(false);
+            this.show(model.frames - 1);
+          }
+          if (window.performance && performance.mark) performance.mark("llp-map");
+          return new Promise((resolve) => setTimeout(resolve, 30));
+        })
+        .then(() => (current() ? Plotly.react(this.gd3, figs.d3.data, figs.d3.layout, cfg3) : null))
+        .then(() => {
+          if (!current()) return false;
+          this.ready3d = true;
+          this.last3d = -Infinity;
+          this.draw3d();
+          this.root.dataset.ready = payload.id; // for tests and pages: this payload is drawn
+          if (window.performance && performance.mark) performance.mark("llp-ready");
+          return true;
+        });
     }
 
     bindPlotEvents() {
@@ -820,6 +837,7 @@
      * always drawn (a trailing timer), so pausing or scrubbing ends on the exact step.
      */
     request3d() {
+      if (!this.ready3d) return; // the scene is still being created; it draws when ready
       const wait = this.last3d + this.gap3d - performance.now();
       if (wait <= 0) {
         clearTimeout(this.timer3d);
