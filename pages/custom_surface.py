@@ -69,17 +69,19 @@ except ValueError as err:  # FormulaError (and any other refusal) is a message, 
     st.error(f"**That formula can't be used.** {err}", icon=":material/error:")
     st.stop()
 
-# --- the maths ---------------------------------------------------------------------------
-left, right = st.columns([1, 1], gap="large")
-with left:
-    st.markdown("**The function**")
-    st.latex(r"f(x, y) = " + surface.latex["f"])
-    st.markdown("**Its gradient**")
+# --- the maths (full width: a Hessian of a busy formula is long) -------------------------
+st.latex(r"f(x, y) = " + surface.latex["f"])
+grad_col, hess_col = st.columns([2, 3])
+with grad_col:
+    st.caption("Gradient: the direction of steepest ascent")
     st.latex(r"\nabla f = " + surface.latex["grad"])
-    st.markdown("**Its Hessian** (second derivatives: the curvature)")
+with hess_col:
+    st.caption("Hessian: the second derivatives, the curvature")
     st.latex(r"\nabla^2 f = " + surface.latex["hessian"])
 
-with right:
+# --- map and critical points side by side ------------------------------------------------
+left, right = st.columns([1, 1], gap="large")
+with left:
     (x0, x1), (y0, y1) = surface.domain
     xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
     xx, yy = np.meshgrid(xs, ys)
@@ -103,7 +105,7 @@ with right:
                 # An unknown formula can span any range: colour by rank so the low
                 # region, where the critical points are, always gets contour lines.
                 equalize=True,
-                height=460,
+                height=480,
             ),
             key="custom_contour",
         )
@@ -112,39 +114,42 @@ with right:
             "region gets contour lines too. Hover for the value of f."
         )
 
-# --- critical points ---------------------------------------------------------------------
-st.subheader("Critical points")
-if points:
-    st.dataframe(
-        [
-            {
-                "kind": p.kind,
-                "x": p.x,
-                "y": p.y,
-                "f(x, y)": p.value,
-                "λ₁ (smaller)": p.eigvals[0],
-                "λ₂ (larger)": p.eigvals[1],
-            }
-            for p in points
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            k: st.column_config.NumberColumn(k, format="%.5g")
-            for k in ("x", "y", "f(x, y)", "λ₁ (smaller)", "λ₂ (larger)")
-        },
-    )
-    st.caption(
-        "Where ∇f = 0, found by Newton's method from a 15 × 15 grid of seeds in the box. The "
-        "Hessian's eigenvalues λ classify each point: both positive, a minimum; both "
-        "negative, a maximum; mixed signs, a saddle; a zero one, degenerate (the test "
-        "cannot tell)."
-    )
-else:
-    st.info(
-        "No critical point found in the box: the surface slopes all the way across it.",
-        icon=":material/info:",
-    )
+with right:
+    st.subheader("Critical points")
+    if points:
+        st.dataframe(
+            [
+                {
+                    "kind": p.kind,
+                    "x": p.x,
+                    "y": p.y,
+                    "f(x, y)": p.value,
+                    "λ₁ (smaller)": p.eigvals[0],
+                    "λ₂ (larger)": p.eigvals[1],
+                }
+                for p in points
+            ],
+            hide_index=True,
+            width="stretch",
+            height=min(420, 35 * (len(points) + 1) + 3),
+            column_config={
+                k: st.column_config.NumberColumn(k, format="%.5g")
+                for k in ("x", "y", "f(x, y)", "λ₁ (smaller)", "λ₂ (larger)")
+            },
+        )
+        counts = {k: sum(p.kind == k for p in points) for k in ("minimum", "maximum", "saddle")}
+        st.caption(
+            f"{len(points)} points where ∇f = 0 in the box ({counts['minimum']} minima, "
+            f"{counts['maximum']} maxima, {counts['saddle']} saddles), found by Newton's "
+            "method from a 15 × 15 grid of seeds, lowest first. The Hessian's eigenvalues λ "
+            "classify each point: both positive, a minimum; both negative, a maximum; mixed "
+            "signs, a saddle; a zero one, degenerate (the test cannot tell)."
+        )
+    else:
+        st.info(
+            "No critical point found in the box: the surface slopes all the way across it.",
+            icon=":material/info:",
+        )
 
 # --- curvature at a point ----------------------------------------------------------------
 st.subheader("Curvature at a point")
