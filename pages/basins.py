@@ -136,7 +136,7 @@ for i, col in enumerate(cols):
         )
         spec = optimizers.spec(name)
         seeded = dict(seed.hp) if seed and seed.optimizer == name else {}
-        lr = seeded.get("lr", sc._round_sig(optimizers.suggest_lr(name, surface.lr)))
+        lr = seeded.get("lr", sc.round_sig(optimizers.suggest_lr(name, surface.lr)))
         hp = {
             "lr": st.select_slider(
                 "Learning rate",

@@ -215,7 +215,7 @@ if send_cols[0].button(
                     sorted(
                         {
                             **dict(run.hp),
-                            "lr": sc._round_sig(optimizers.suggest_lr(run.optimizer, surface.lr)),
+                            "lr": sc.round_sig(optimizers.suggest_lr(run.optimizer, surface.lr)),
                         }.items()
                     )
                 ),

@@ -46,7 +46,7 @@ extra_name = controls[1].selectbox(
     "(the Explorer's scene is not changed).",
 )
 if extra_name:
-    suggested = sc._round_sig(optimizers.suggest_lr(extra_name, surface.lr))
+    suggested = sc.round_sig(optimizers.suggest_lr(extra_name, surface.lr))
     extra_lr = controls[2].select_slider(
         "Its learning rate",
         options=sorted({*LR_OPTIONS, suggested}),

@@ -281,4 +281,4 @@ def test_custom_surface_example_and_send_to_the_explorer(app_test, switched):
     assert scene.surface == sc.FORMULA and scene.formula == "x^2 + 25 y^2"
     assert [r.optimizer for r in scene.runs] == [r.optimizer for r in sc.default_runs()]
     bowl = surfaces.parse("x^2 + 25 y^2")
-    assert dict(scene.runs[0].hp)["lr"] == sc._round_sig(optimizers.suggest_lr("gd", bowl.lr))
+    assert dict(scene.runs[0].hp)["lr"] == sc.round_sig(optimizers.suggest_lr("gd", bowl.lr))

@@ -133,7 +133,7 @@ def default_runs(surface_name: str = "rosenbrock") -> tuple[Run, ...]:
     surface = surfaces.get(surface_name)
     names = ("gd", "momentum", "rmsprop", "adam")
     return tuple(
-        Run(name, (("lr", _round_sig(optimizers.suggest_lr(name, surface.lr))),), PALETTE[i])
+        Run(name, (("lr", round_sig(optimizers.suggest_lr(name, surface.lr))),), PALETTE[i])
         for i, name in enumerate(names)
     )
 
@@ -374,7 +374,7 @@ def _fmt(value) -> str:
     return repr(float(value))
 
 
-def _round_sig(value: float, digits: int = 2) -> float:
+def round_sig(value: float, digits: int = 2) -> float:
     """Round to ``digits`` significant figures (friendly default learning rates)."""
     if value == 0 or not math.isfinite(value):
         return value

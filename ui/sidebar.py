@@ -164,7 +164,7 @@ def _run_section(scene: sc.Scene) -> sc.Scene:
             used = {run.color for run in runs}
             color = next((c for c in sc.PALETTE if c not in used), sc.PALETTE[0])
             surface_lr = _surface_lr(scene)
-            lr = sc._round_sig(optimizers.suggest_lr(choice, surface_lr))
+            lr = sc.round_sig(optimizers.suggest_lr(choice, surface_lr))
             hp = (("lr", lr),) if "lr" in optimizers.spec(choice).hparams else ()
             runs.append(sc.Run(choice, hp, color))
             scene = replace(scene, runs=tuple(runs))
