@@ -18,6 +18,7 @@ Run from the repository root:
 """
 
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -261,6 +262,7 @@ def first_chart_times(steps=500):
 
 
 def main():
+    load_before = os.getloadavg()[0]
     bt = build_times()
     rows, stopped = sizes()
     loads, note = first_chart_times()
@@ -342,6 +344,12 @@ def main():
         ]
     else:
         lines.append(f"Time to first drawn chart: {note}.")
+    lines += [
+        "",
+        f"1-minute load average of the machine: {load_before:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end (2 cores, shared with other jobs): absolute "
+        "times are inflated and noisy, the ratios measured in one process much less so.",
+    ]
     write_section("player", "Player: payload size and build time", "\n".join(lines))
     print("\n".join(lines))
 
