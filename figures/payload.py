@@ -5,6 +5,10 @@ payload holds every point exactly once and grows linearly with the number of ste
 frames-based Plotly animation (see :func:`figures.naive_frames_figure`) instead repeats
 the path so far in every frame and grows with steps squared.
 
+Runs flagged ``ghost`` (the previous settings, drawn faintly behind the current ones) are
+sent whole and never animated: they take no part in the step count, the frames or the
+subsampling, which come from the live runs only.
+
 All presentation maths (log colouring, clipping, lifting the paths above the surface)
 happens in the browser from the few numbers in ``payload["zscale"]``, so the surface and
 the paths can never disagree on it.
@@ -48,6 +52,9 @@ class Run(NamedTuple):
         ``(steps + 1,)`` loss at each position.
     diverged_at : int
         First step whose point, value or gradient was non-finite or escaped; -1 if never.
+    ghost : bool
+        A run of the previous settings: drawn faintly and whole, never animated, and not
+        counted for the number of steps.
     """
 
     label: str
@@ -55,6 +62,7 @@ class Run(NamedTuple):
     points: Any
     values: Any
     diverged_at: int = -1
+    ghost: bool = False
 
 
 def _field(run, name, *aliases, default=None, required=True):
@@ -77,7 +85,7 @@ def as_run(run):
     ----------
     run : Run, Mapping or object
         Must provide ``label``, ``color`` (or ``colour``), ``points``, ``values``, and
-        optionally ``diverged_at``.
+        optionally ``diverged_at`` (default -1) and ``ghost`` (default False).
 
     Returns
     -------
@@ -103,6 +111,7 @@ def as_run(run):
         points=points,
         values=values,
         diverged_at=diverged,
+        ghost=bool(_field(run, "ghost", default=False, required=False)),
     )
 
 
@@ -231,8 +240,11 @@ def player_payload(
         (drawn as holes).
     runs : sequence of Run, Mapping or object
         Each with ``label``, ``color`` (or ``colour``), ``points`` (steps + 1, 2),
-        ``values`` (steps + 1,) and ``diverged_at`` (int, -1 = never). A
-        ``optimizers.Trajectory`` holds these for N runs; pass one per row.
+        ``values`` (steps + 1,), ``diverged_at`` (int, -1 = never) and optionally
+        ``ghost`` (bool, default False). A ``optimizers.Trajectory`` holds these for N
+        runs; pass one per row. Ghost runs (the previous settings) are drawn faintly and
+        whole at every step; they never count for ``steps``, ``frames``, ``stride`` or
+        the subsampling, and may be longer or shorter than the live runs.
     domain : ((float, float), (float, float)), optional
         ``((xmin, xmax), (ymin, ymax))``: the view. Defaults to the grid's extent.
     start : (float, float), optional
@@ -260,7 +272,7 @@ def player_payload(
         Only used for a new surface: the user's own camera wins while the surface stays.
     max_frames : int
         At most this many steps are animated; longer runs are shown every k-th step
-        (plus the steps where runs diverge) and ``payload["subsampled"]`` is True.
+        (plus the steps where live runs diverge) and ``payload["subsampled"]`` is True.
 
     Returns
     -------
@@ -271,8 +283,10 @@ def player_payload(
         ``theme``, ``domain``, ``grid`` {x, y, z}, ``zscale``, ``steps`` (last step),
         ``frames`` (number of animation frames), ``stride``, ``subsampled``,
         ``frame_steps`` (int32 step of each frame, or None when every step is a frame),
-        ``start``, ``minima``, ``camera``, ``runs`` (label, color, xy, values,
-        diverged_at, marker).
+        ``start``, ``minima``, ``camera``, ``runs`` (label, color, ghost, xy, values,
+        diverged_at, marker), in the order given. ``steps`` is the last step of the
+        longest live run (0 without live runs). A live run's ``xy`` and ``values`` have
+        one row per frame; a ghost's hold its whole path, one row per step.
 
     Raises
     ------
@@ -294,7 +308,8 @@ def player_payload(
     zscale = _zscale(z, log_z, z_clip, z_label)
 
     runs = [as_run(r) for r in runs]
-    n_points = max((len(r.values) for r in runs), default=1)
+    # Only the live runs set the animation's length; ghosts are drawn whole.
+    n_points = max((len(r.values) for r in runs if not r.ghost), default=1)
     with_last = []
     for run in runs:
         points, values = run.points.copy(), run.values.copy()
@@ -306,15 +321,18 @@ def player_payload(
         last = _last_visible(points, values, k, domain) if k >= 0 else -1
         with_last.append((run, last))
 
-    frame_steps, stride = _frame_steps(with_last, n_points, max_frames)
+    live = [(run, last) for run, last in with_last if not run.ghost]
+    frame_steps, stride = _frame_steps(live, n_points, max_frames)
     out_runs = []
     for run, last in with_last:
-        # Pad shorter runs with NaN so every run has one row per frame.
-        pad = n_points - len(run.values)
-        points = np.vstack([run.points, np.full((pad, 2), np.nan)])
-        values = np.concatenate([run.values, np.full(pad, np.nan)])
-        if frame_steps is not None:
-            points, values = points[frame_steps], values[frame_steps]
+        points, values = run.points, run.values
+        if not run.ghost:
+            # Pad shorter runs with NaN so every live run has one row per frame.
+            pad = n_points - len(run.values)
+            points = np.vstack([points, np.full((pad, 2), np.nan)])
+            values = np.concatenate([values, np.full(pad, np.nan)])
+            if frame_steps is not None:
+                points, values = points[frame_steps], values[frame_steps]
         marker = None
         if last >= 0:
             x, y = run.points[last]
@@ -328,6 +346,7 @@ def player_payload(
             {
                 "label": run.label,
                 "color": run.color,
+                "ghost": run.ghost,  # drawn faintly and whole, never animated
                 "xy": encode_array(points),
                 "values": encode_array(values),
                 "diverged_at": run.diverged_at,

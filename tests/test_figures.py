@@ -136,6 +136,78 @@ def test_subsampling_above_5000_says_so_and_keeps_the_divergence():
     )
 
 
+def ghost_of(run, label=None):
+    return dict(run, label=label or f"before: {run['label']}", ghost=True)
+
+
+def test_ghost_flag_is_carried_and_defaults_to_false():
+    xs, ys, z = grid(20)
+    r = spiral_run(30)
+    obj = figures.Run(r["label"], r["color"], r["points"], r["values"], ghost=True)
+    p = player_payload(xs, ys, z, [r, ghost_of(r), obj, dict(r, ghost=None)])
+    assert [q["ghost"] for q in p["runs"]] == [False, True, True, False]
+    assert p["runs"][1]["label"] == "before: Adam lr=0.01"
+    json.dumps(p, allow_nan=False)
+
+
+def test_steps_and_frames_come_from_live_runs_only():
+    xs, ys, z = grid(30)
+    ghost = ghost_of(spiral_run(500, seed=1))
+    live = spiral_run(300)
+    p = player_payload(xs, ys, z, [ghost, live], domain=DOMAIN)
+    assert p["steps"] == 300 and p["frames"] == 301 and p["stride"] == 1
+    assert not p["subsampled"] and p["frame_steps"] is None
+    g, r = p["runs"]
+    assert r["xy"]["shape"] == [301, 2] and r["values"]["shape"] == [301]
+    # The ghost's whole path, as-is: neither cut to the live length nor padded.
+    assert g["xy"]["shape"] == [501, 2]
+    np.testing.assert_array_equal(decode_array(g["xy"]), ghost["points"].astype(np.float32))
+    np.testing.assert_array_equal(decode_array(g["values"]), ghost["values"].astype(np.float32))
+    # A shorter ghost is not padded to the live length either.
+    short = ghost_of(spiral_run(100, seed=2))
+    p = player_payload(xs, ys, z, [live, short], domain=DOMAIN)
+    assert p["steps"] == 300 and p["runs"][1]["xy"]["shape"] == [101, 2]
+
+
+def test_ghosts_never_cause_or_shape_subsampling():
+    xs, ys, z = grid(20)
+    ghost = ghost_of(spiral_run(12_000, diverged_at=3_333, seed=3))
+    p = player_payload(xs, ys, z, [ghost, spiral_run(300)], domain=DOMAIN)
+    assert not p["subsampled"] and p["frames"] == 301 and p["steps"] == 300
+    g = p["runs"][0]
+    assert g["xy"]["shape"] == [12_001, 2] and g["diverged_at"] == 3_333
+    assert np.isnan(decode_array(g["xy"])[3_334:]).all()  # blanked after the divergence
+    assert g["marker"]["step"] == 3_332  # the ✕ at the last point in view
+    # Live runs above max_frames are subsampled on their own steps only.
+    p = player_payload(xs, ys, z, [ghost, spiral_run(6_000)], domain=DOMAIN)
+    steps = decode_array(p["frame_steps"])
+    assert p["subsampled"] and p["stride"] == 2 and p["steps"] == 6_000
+    assert 3_333 not in steps and steps[-1] == 6_000  # no frame for the ghost's ✕
+    assert p["runs"][0]["xy"]["shape"] == [12_001, 2]
+    assert p["runs"][1]["xy"]["shape"] == [steps.size, 2]
+
+
+def test_only_ghosts_or_no_runs_give_zero_steps():
+    xs, ys, z = grid(20)
+    p = player_payload(xs, ys, z, [ghost_of(spiral_run(500))], domain=DOMAIN)
+    assert p["steps"] == 0 and p["frames"] == 1 and not p["subsampled"]
+    assert p["runs"][0]["ghost"] and p["runs"][0]["xy"]["shape"] == [501, 2]
+    empty = player_payload(xs, ys, z, [], domain=DOMAIN)
+    assert empty["steps"] == 0 and empty["frames"] == 1 and empty["runs"] == []
+    json.dumps(p, allow_nan=False)
+
+
+def test_size_stays_linear_with_ghosts():
+    def size(steps):
+        xs, ys, z = grid()
+        rs = [spiral_run(steps, seed=i) for i in range(4)]
+        rs += [ghost_of(spiral_run(steps, seed=10 + i)) for i in range(4)]
+        return payload_bytes(player_payload(xs, ys, z, rs, domain=DOMAIN))
+
+    ratio = (size(5000) - size(0)) / (size(500) - size(0))
+    assert ratio == pytest.approx(10, rel=0.02)
+
+
 def test_z_scale_log_and_clip():
     xs, ys, z = grid()
     p = player_payload(xs, ys, z, [], log_z=True, z_clip=500.0)
