@@ -67,43 +67,28 @@ def share_panel(scene: sc.Scene, surface, runs: list[dict]) -> None:
 
     data = export_scene(scene, surface, runs)
     stem = f"loss-landscape-{scene.surface}"
-    cols = st.columns(4)
-    cols[0].download_button(
-        "Trajectories (CSV)",
-        lambda: export.trajectories_csv(runs),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon=":material/table:",
-        on_click="ignore",
-        help="Every point of every run: run, label, step, x, y, loss, diverged.",
-    )
-    cols[1].download_button(
-        "Trajectories + settings (JSON)",
-        lambda: export.trajectories_json(runs, data["settings"], APP_VERSION),
-        file_name=f"{stem}.json",
-        mime="application/json",
-        icon=":material/data_object:",
-        on_click="ignore",
-        help="The trajectories with every setting of the scene and the app version.",
-    )
-    cols[2].download_button(
-        "Interactive page (HTML)",
-        lambda: figures.standalone_html(compute.payload(scene)),
-        file_name=f"{stem}.html",
-        mime="text/html",
-        icon=":material/animation:",
-        on_click="ignore",
-        help="The animated 3-D and contour view as one file that works offline (~5 MB).",
-    )
-    cols[3].download_button(
-        "Snapshot (PNG)",
-        lambda: export.snapshot_png(**data),
-        file_name=f"{stem}.png",
-        mime="image/png",
-        icon=":material/image:",
-        on_click="ignore",
-        help="The final picture: 3-D surface and contour map side by side.",
-    )
+    downloads = (
+        ("Trajectories (CSV)", "csv", "text/csv", ":material/table:",
+         "Every point of every run: run, label, step, x, y, loss, diverged.",
+         lambda: export.trajectories_csv(runs)),
+        ("Trajectories + settings (JSON)", "json", "application/json", ":material/data_object:",
+         "The trajectories with every setting of the scene and the app version.",
+         lambda: export.trajectories_json(runs, data["settings"], APP_VERSION)),
+        ("Interactive page (HTML)", "html", "text/html", ":material/animation:",
+         "The animated 3-D and contour view as one file that works offline (~5 MB).",
+         lambda: figures.standalone_html(compute.payload(scene))),
+        ("Snapshot (PNG)", "png", "image/png", ":material/image:",
+         "The final picture: 3-D surface and contour map side by side.",
+         lambda: export.snapshot_png(**data)),
+    )  # fmt: skip
+    for col, (label, ext, mime, icon, help_text, make) in zip(
+        st.columns(len(downloads)), downloads, strict=True
+    ):
+        # A callable is only called when the user clicks: nothing is built on every rerun.
+        col.download_button(
+            label, make, file_name=f"{stem}.{ext}", mime=mime, icon=icon, on_click="ignore",
+            help=help_text,
+        )  # fmt: skip
 
     st.markdown("**Animation** (3-D and contour side by side)")
     cols = st.columns([1, 1, 2])
