@@ -33,7 +33,8 @@ def test_json_carries_every_setting_and_reproduces_the_trajectories(scene_data):
     doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-JSON token {c}"))
     assert doc["version"] == share.APP_VERSION
     assert doc["settings"]["seed"] == 5 and doc["settings"]["noise"] == 0.2
-    assert [r["optimizer"] for r in doc["settings"]["runs"]] == ["gd", "momentum", "rmsprop", "adam", "gd"]
+    optimizers_used = [r["optimizer"] for r in doc["settings"]["runs"]]
+    assert optimizers_used == ["gd", "momentum", "rmsprop", "adam", "gd"]
     # The settings are enough to recompute exactly the same paths.
     again, warnings = sc.from_query(doc["settings"]["query"])
     assert warnings == [] and again == scene
@@ -59,4 +60,3 @@ def test_png_gif_and_mp4_decode(scene_data):
     mp4 = export.animation_mp4(n_frames=12, size=(400, 180), **data)
     frames = iio.imread(mp4, index=None, extension=".mp4")
     assert frames.shape[0] == 12
-
