@@ -137,10 +137,14 @@ with right:
                 for k in ("x", "y", "f(x, y)", "λ₁ (smaller)", "λ₂ (larger)")
             },
         )
-        counts = {k: sum(p.kind == k for p in points) for k in ("minimum", "maximum", "saddle")}
+        kinds = (("minimum", "minima"), ("maximum", "maxima"), ("saddle", "saddles"))
+        counts = ", ".join(
+            f"{n} {one if n == 1 else many}"
+            for one, many in kinds
+            for n in [sum(p.kind == one for p in points)]
+        )
         st.caption(
-            f"{len(points)} points where ∇f = 0 in the box ({counts['minimum']} minima, "
-            f"{counts['maximum']} maxima, {counts['saddle']} saddles), found by Newton's "
+            f"{len(points)} points where ∇f = 0 in the box ({counts}), found by Newton's "
             "method from a 15 × 15 grid of seeds, lowest first. The Hessian's eigenvalues λ "
             "classify each point: both positive, a minimum; both negative, a maximum; mixed "
             "signs, a saddle; a zero one, degenerate (the test cannot tell)."

@@ -1430,7 +1430,7 @@ it hops around the minimum.
         "and climbs to about 6 before it comes down.",
         "Set β₂ to 0.99: the uncorrected first step becomes (1 − 0.9)/√0.01 = 1 γ. The "
         "bias then hurts m and v equally and cancels.",
-        "In the second preset, note that the booth's first gradient is 32 in x and 4 in y, "
+        "In the second preset, note that Booth's first gradient is 32 in x and 4 in y, "
         "yet every run's first step is γ in both.",
     ),
     "With bias correction Adam's first step is γ in each coordinate; without it it is "
