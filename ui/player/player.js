@@ -12,6 +12,9 @@
  *     never called during playback, so nothing resets the 3-D camera.
  *   - A new payload goes through Plotly.react with layout.uirevision = surface_id, and
  *     the current camera is carried over explicitly while the surface stays the same.
+ *   - Ghost runs (payload run.ghost, the previous settings) are drawn whole and faint,
+ *     beneath the live runs, as static traces that playback never touches; steps, the
+ *     slider and the step label come from the live runs only.
  *   - Values go back to Python sparingly (each one reruns the Streamlit script): a click
  *     on the contour map, and the step when the user pauses or scrubs. Never per frame.
  */
@@ -59,6 +62,9 @@
               [0.8, "#8ea39b"], [1, "#d9d3b6"]],
     },
   };
+
+  // Ghost runs (the previous settings) are drawn at this opacity, thinner than live runs.
+  const GHOST_OPACITY = 0.4;
 
   const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
@@ -132,13 +138,14 @@
       return (1 - ty) * ((1 - tx) * a + tx * b) + ty * ((1 - tx) * c + tx * d);
     };
     // v: a loss value (NaN: nothing to draw) or null (unknown: sit on the mesh).
-    const height = (v, x, y) => {
+    // up: how far above the mesh (ghost paths float lower than live ones, beneath them).
+    const height = (v, x, y, up = lift) => {
       const mesh = meshHeight(x, y);
       let t;
       if (v === null) t = isFinite(mesh) ? mesh : tlo;
       else if (!isFinite(v)) return NaN;
       else t = isFinite(mesh) ? Math.max(transform(v), mesh) : transform(v);
-      return Math.min(Math.max(t, tlo), thi) + lift;
+      return Math.min(Math.max(t, tlo), thi) + up;
     };
 
     // WebGL does not clip to the axis ranges: in 3-D, points outside the domain (a run
@@ -146,7 +153,12 @@
     const [[dx0, dx1], [dy0, dy1]] = payload.domain;
     const padX = 1e-6 * (dx1 - dx0), padY = 1e-6 * (dy1 - dy0);
     const inBox = (x, y) => x >= dx0 - padX && x <= dx1 + padX && y >= dy0 - padY && y <= dy1 + padY;
-    const runs = payload.runs.map((r) => {
+    // A ✕ of half-size s (a fraction of the domain) at (mx, my): two segments, NaN between.
+    const crossXY = (mx, my, s) => {
+      const sx = s * (dx1 - dx0), sy = s * (dy1 - dy0);
+      return { x: [mx - sx, mx + sx, NaN, mx - sx, mx + sx], y: [my - sy, my + sy, NaN, my + sy, my - sy] };
+    };
+    const prepareRun = (r, up) => {
       const xy = decodeArray(r.xy);
       const v = decodeArray(r.values);
       const n = v.length;
@@ -157,7 +169,7 @@
         x[i] = xy[2 * i];
         y[i] = xy[2 * i + 1];
         const inside = inBox(x[i], y[i]);
-        h[i] = inside ? height(v[i], x[i], y[i]) : NaN;
+        h[i] = inside ? height(v[i], x[i], y[i], up) : NaN;
         x3[i] = inside ? x[i] : NaN;
         y3[i] = inside ? y[i] : NaN;
         if (isFinite(x[i]) && isFinite(y[i]) && isFinite(v[i])) lastFinite = i;
@@ -167,30 +179,55 @@
       // other than circles are font glyphs and render unreliably.
       let cross3 = null;
       if (r.marker && inBox(r.marker.x, r.marker.y)) {
-        const sx = 0.025 * (dx1 - dx0), sy = 0.025 * (dy1 - dy0), mx = r.marker.x, my = r.marker.y;
-        const cxs = [mx - sx, mx + sx, NaN, mx - sx, mx + sx];
-        const cys = [my - sy, my + sy, NaN, my + sy, my - sy];
-        const hs = cxs.map((cx, q) => (isFinite(cx) ? height(null, Math.min(Math.max(cx, dx0), dx1),
-                                                               Math.min(Math.max(cys[q], dy0), dy1)) + lift : NaN));
-        cross3 = { x: cxs, y: cys, z: hs };
+        const c = crossXY(r.marker.x, r.marker.y, r.ghost ? 0.012 : 0.025);
+        const hs = c.x.map((cx, q) => (isFinite(cx) ? height(null, Math.min(Math.max(cx, dx0), dx1),
+                                                              Math.min(Math.max(c.y[q], dy0), dy1), up) + up : NaN));
+        cross3 = { x: c.x, y: c.y, z: hs };
       }
       return {
-        cross3,
+        cross3, ghost: !!r.ghost,
         label: r.label, color: r.color, x, y, v, h, x3, y3, n, lastFinite,
         divergedAt: r.diverged_at,
         divFrame: diverged ? frameOf(r.diverged_at) : Infinity,
         marker: r.marker ? { x: r.marker.x, y: r.marker.y, h: height(r.marker.value, r.marker.x, r.marker.y), step: r.marker.step } : null,
       };
+    };
+    // Live runs are animated; ghosts (the previous settings) are drawn whole, faintly, and
+    // a little lower than live paths in 3-D, so they stay beneath them.
+    const runs = payload.runs.filter((r) => !r.ghost).map((r) => prepareRun(r, lift));
+    const ghosts = payload.runs.filter((r) => r.ghost).map((r) => {
+      const g = prepareRun(r, 0.9 * lift);
+      // Whole path plus, if it diverged, a small ✕ (after a NaN gap): one trace per chart.
+      const gap = [NaN];
+      const c2 = g.marker ? crossXY(g.marker.x, g.marker.y, 0.012) : null;
+      g.path3 = g.cross3
+        ? { x: concat(g.x3, gap, g.cross3.x), y: concat(g.y3, gap, g.cross3.y), z: concat(g.h, gap, g.cross3.z) }
+        : { x: g.x3, y: g.y3, z: g.h };
+      g.path2 = c2 ? { x: concat(g.x, gap, c2.x), y: concat(g.y, gap, c2.y) } : { x: g.x, y: g.y };
+      return g;
     });
 
     const mark = (m) => ({ x: m.x, y: m.y, h: height(m.value, m.x, m.y) });
     return {
-      payload, frames, frameSteps, stepOf, runs, transform, tlo, thi, lift,
+      // base: index of the first live path trace on both charts (after the surface or
+      // contour and the ghosts, which are drawn beneath everything that moves).
+      payload, frames, frameSteps, stepOf, runs, ghosts, base: 1 + ghosts.length, transform, tlo, thi, lift,
       grid: { x: gx, y: gy, rows },
       start: payload.start ? mark(payload.start) : null,
       minima: payload.minima.map(mark),
       ticks: zs.log ? logTicks(zs, tlo, thi) : null,
     };
+  }
+
+  /** Concatenate typed or plain arrays into one Float32Array. */
+  function concat(...parts) {
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
   }
 
   /** Colour bar / z axis ticks for log colouring, labelled in loss units. */
@@ -261,6 +298,14 @@
       line: { color: c.contourLine, width: 0.7, smoothing: 0.6 },
       hovertemplate: "x = %{x:.3g}, y = %{y:.3g}<br>click: start here<extra></extra>",
     }];
+    // Ghosts (the previous settings): whole, faint and thin, right above the surface and
+    // the contour so that everything else draws over them. Never restyled.
+    for (const g of model.ghosts) {
+      d3.push({ type: "scatter3d", mode: "lines", ...g.path3, name: g.label, opacity: GHOST_OPACITY,
+                line: { color: g.color, width: 4 }, hoverinfo: "skip", showlegend: false });
+      d2.push({ type: "scatter", mode: "lines", ...g.path2, name: g.label, opacity: GHOST_OPACITY,
+                line: { color: g.color, width: 2.5 }, hoverinfo: "skip", showlegend: false });
+    }
     for (const r of model.runs) {
       d3.push({ type: "scatter3d", mode: "lines", x: [NaN], y: [NaN], z: [NaN], name: r.label,
                 line: { color: r.color, width: 7 }, hoverinfo: "skip", showlegend: false });
@@ -730,7 +775,7 @@
         x = round(x);
         y = round(y);
         // Immediate feedback: move the start marker now, Python reruns and sends new paths.
-        const iStart = 1 + 2 * this.model.runs.length;
+        const iStart = this.model.base + 2 * this.model.runs.length;
         Plotly.restyle(this.gd2, { x: [[x]], y: [[y]] }, [iStart]);
         this.send({ event: "start", start: [x, y] });
       });
@@ -754,8 +799,24 @@
       const k3 = el("span", "llp-key", "✕ diverged");
       keyRow.append(k1);
       if (model.minima.length) keyRow.append(k2);
-      if (model.runs.some((r) => r.divergedAt >= 0)) keyRow.append(k3);
+      if (model.runs.concat(model.ghosts).some((r) => r.divergedAt >= 0)) keyRow.append(k3);
       this.legend.append(keyRow);
+      // Ghosts: a quieter group on a line of its own, never mixed with the live runs.
+      if (model.ghosts.length) {
+        const group = el("div", "llp-ghosts");
+        group.title = "Faint paths: the runs with the settings before your last change";
+        group.append(el("span", "llp-ghost-head", "before (faint):"));
+        for (const g of model.ghosts) {
+          const item = el("span", "llp-ghost");
+          const sw = el("span", "llp-swatch llp-ghost-swatch");
+          sw.style.background = g.color;
+          const text = g.label.replace(/^before:\s*/, "") +
+            (g.divergedAt >= 0 ? ` (diverged at step ${g.divergedAt.toLocaleString("en-US")})` : "");
+          item.append(sw, el("span", "llp-ghost-label", text));
+          group.append(item);
+        }
+        this.legend.append(group);
+      }
     }
 
     // ------------------------------------------------------------ playback
@@ -865,7 +926,7 @@
       if (!m || this.frame < 0) return;
       const f = this.frame;
       const NONE = [NaN]; // never an empty trace: Plotly drops the WebGL object of empty traces
-      const R = m.runs.length;
+      const R = m.runs.length, b = m.base; // ghost traces (before b) never change
       const x = [], y = [], z = [], idx = [];
       m.runs.forEach((r, i) => {
         const k = Math.min(f, r.n - 1);
@@ -873,7 +934,7 @@
         x.push(r.x3.subarray(0, k + 1));
         y.push(r.y3.subarray(0, k + 1));
         z.push(r.h.subarray(0, k + 1));
-        idx.push(1 + i);
+        idx.push(b + i);
       });
       m.runs.forEach((r, i) => {
         const j = Math.min(f, r.n - 1, r.lastFinite);
@@ -881,14 +942,14 @@
         x.push(on ? [r.x3[j]] : NONE);
         y.push(on ? [r.y3[j]] : NONE);
         z.push(on ? [r.h[j]] : NONE);
-        idx.push(1 + R + i);
+        idx.push(b + R + i);
       });
       m.runs.forEach((r, i) => {
         const on = f >= r.divFrame && r.cross3;
         x.push(on ? r.cross3.x : NONE);
         y.push(on ? r.cross3.y : NONE);
         z.push(on ? r.cross3.z : NONE);
-        idx.push(2 * R + 3 + i);
+        idx.push(b + 2 * R + 2 + i);
       });
       if (!this.update3d(idx, x, y, z)) Plotly.restyle(this.gd3, { x, y, z }, idx);
       this.last3d = performance.now();
@@ -899,20 +960,20 @@
     draw2dTraces(f) {
       const m = this.model;
       const NONE = [NaN];
-      const R = m.runs.length;
+      const R = m.runs.length, b = m.base;
       const x = [], y = [], idx = [], dx = [], dy = [], dc = [];
       m.runs.forEach((r, i) => {
         const k = Math.min(f, r.n - 1);
         x.push(r.x.subarray(0, k + 1));
         y.push(r.y.subarray(0, k + 1));
-        idx.push(1 + i);
+        idx.push(b + i);
       });
       m.runs.forEach((r, i) => {
         const j = Math.min(f, r.n - 1, r.lastFinite);
         const on = f < r.divFrame && j >= 0;
         x.push(on ? [r.x[j]] : NONE);
         y.push(on ? [r.y[j]] : NONE);
-        idx.push(1 + R + i);
+        idx.push(b + R + i);
         if (f >= r.divFrame && r.marker) {
           dx.push(r.marker.x);
           dy.push(r.marker.y);
@@ -921,13 +982,13 @@
       });
       x.push(dx.length ? dx : NONE);
       y.push(dy.length ? dy : NONE);
-      idx.push(2 * R + 3);
+      idx.push(b + 2 * R + 2);
       Plotly.restyle(this.gd2, { x, y }, idx);
       const key = dc.join(",");
       if (this.divKey2 !== key) {
         this.divKey2 = key;
         const col = [dc.length ? dc : ["#000"]];
-        Plotly.restyle(this.gd2, { "marker.color": col, "marker.line.color": col }, [2 * R + 3]);
+        Plotly.restyle(this.gd2, { "marker.color": col, "marker.line.color": col }, [b + 2 * R + 2]);
       }
     }
 
