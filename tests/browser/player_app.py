@@ -1,6 +1,8 @@
 """Test-only Streamlit app: the player with synthetic data (see player_data.py).
 
-Query parameters: ``steps`` (default 300), ``theme`` (light|dark), ``autoplay`` (0|1).
+Query parameters: ``steps`` (default 300), ``theme`` (light|dark), ``autoplay`` (0|1),
+``ghosts`` (steps of three ghost runs, the previous settings; default 0 = none),
+``live`` (0: only the ghosts).
 Prints the player's value, the start point and a run counter for the tests to read.
 """
 
@@ -25,6 +27,8 @@ q = st.query_params
 steps = int(q.get("steps", 300))
 theme = q.get("theme", "light")
 autoplay = q.get("autoplay", "0") == "1"
+ghost_steps = int(q.get("ghosts", 0))
+live = q.get("live", "1") != "0"
 st.session_state.setdefault("start", (-1.5, 2.0))
 st.session_state.setdefault("variant", 0)
 st.session_state.setdefault("seen_seq", 0)
@@ -35,7 +39,9 @@ cols[0].button("Rerun (same payload)", key="rerun")
 if cols[1].button("New runs, same surface", key="variant_btn"):
     st.session_state.variant = 1 - st.session_state.variant
 
-payload = scene(steps, tuple(st.session_state.start), st.session_state.variant, theme)
+payload = scene(
+    steps, tuple(st.session_state.start), st.session_state.variant, theme, ghost_steps, live
+)
 value = player(payload, key="player", height=620, autoplay=autoplay)
 if value and value.get("event") == "start" and value["seq"] > st.session_state.seen_seq:
     st.session_state.seen_seq = value["seq"]

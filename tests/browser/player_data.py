@@ -2,7 +2,9 @@
 
 Rosenbrock on a 100 x 100 grid and three runs computed here with NumPy: momentum,
 Adam and a plain gradient descent whose learning rate grows until it diverges (at step
-175 from the default start).
+175 from the default start). With ``ghost_steps`` the payload also carries three ghost
+runs ("before: ..." labels, other learning rates, that many steps) as the explorer's
+ghost trail does; the ghost GD diverges earlier (step 139).
 """
 
 import sys
@@ -56,7 +58,28 @@ def run(kind, lr, start, steps, escape=1e6):
     return {"points": pts, "values": vals, "diverged_at": diverged}
 
 
-def scene(steps=300, start=(-1.5, 2.0), variant=0, theme="light"):
+def scene(steps=300, start=(-1.5, 2.0), variant=0, theme="light", ghost_steps=0, live=True):
+    """Return the test payload: three live runs and, with ``ghost_steps``, three ghosts.
+
+    Parameters
+    ----------
+    steps : int
+        Steps of the live runs.
+    start : (float, float)
+        Start point of every run.
+    variant : {0, 1}
+        Adam's learning rate: 0.05 or 0.1 (new runs on the same surface).
+    theme : {"light", "dark"}
+    ghost_steps : int
+        Steps of the ghost runs (the previous settings); 0 for none.
+    live : bool
+        False leaves only the ghosts (0 steps to animate).
+
+    Returns
+    -------
+    dict
+        From :func:`figures.player_payload`.
+    """
     xs = np.linspace(*DOMAIN[0], 100)
     ys = np.linspace(*DOMAIN[1], 100)
     z = rosen(np.stack(np.meshgrid(xs, ys), axis=-1))
@@ -68,11 +91,25 @@ def scene(steps=300, start=(-1.5, 2.0), variant=0, theme="light"):
         dict(label=f"Adam lr={adam_lr}", color="#17a398", **run("adam", adam_lr, start, steps)),
         dict(label="GD lr=1e-4·1.02ᵗ", color="#7e3fbf", **run("gd", 1e-4, start, steps)),
     ]
+    ghosts = []
+    if ghost_steps:
+        n = ghost_steps
+        ghosts = [
+            dict(
+                label="before: Momentum lr=2e-4 β=0.9",
+                color="#e4572e",
+                **run("momentum", 2e-4, start, n),
+            ),
+            dict(label="before: Adam lr=0.2", color="#17a398", **run("adam", 0.2, start, n)),
+            dict(label="before: GD lr=2e-4·1.02ᵗ", color="#7e3fbf", **run("gd", 2e-4, start, n)),
+        ]
+        for g in ghosts:
+            g["ghost"] = True
     return player_payload(
         xs,
         ys,
         z,
-        runs,
+        ghosts + (runs if live else []),
         domain=DOMAIN,
         start=start,
         minima=[(1.0, 1.0)],

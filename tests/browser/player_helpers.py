@@ -7,11 +7,11 @@ import pytest
 
 STATE = """() => {
   const P = LLPlayer.current();
-  const R = P.model.runs.length;
+  const R = P.model.runs.length, b = P.model.base; // live traces start after the ghosts
   return {
     frame: P.frame, playing: P.playing, frames: P.model.frames,
     step: document.querySelector(".llp-step").textContent,
-    lens3d: P.gd3.data.slice(1, 1 + R).map((t) => t.x.length),
+    lens3d: P.gd3.data.slice(b, b + R).map((t) => t.x.length),
     paths2d: [...document.querySelectorAll(".llp-path")]
       .map((p) => (p.getAttribute("d") || "").length),
     ready: document.getElementById("llp-root").dataset.ready,

@@ -14,11 +14,11 @@ pytestmark = pytest.mark.browser
 
 STATE = """() => {
   const P = LLPlayer.current();
-  const R = P.model.runs.length;
+  const R = P.model.runs.length, b = P.model.base; // live traces start after the ghosts
   return {
     frame: P.frame, playing: P.playing, frames: P.model.frames,
     step: document.querySelector(".llp-step").textContent,
-    lens3d: P.gd3.data.slice(1, 1 + R).map((t) => t.x.length),
+    lens3d: P.gd3.data.slice(b, b + R).map((t) => t.x.length),
     paths2d: [...document.querySelectorAll(".llp-path")]
       .map((p) => (p.getAttribute("d") || "").length),
     ready: document.getElementById("llp-root").dataset.ready,
@@ -311,3 +311,154 @@ def test_standalone_html_works_offline(page, screenshot, tmp_path):
     assert not requested, requested
     assert not page.console_errors, page.console_errors
     screenshot(page, "player-standalone")
+
+
+GHOSTS = """() => {
+  const P = LLPlayer.current(), m = P.model, G = m.ghosts.length, b = m.base;
+  const sum = (a) => { let s = 0; for (const v of a) if (isFinite(v)) s += v; return s; };
+  const chart = (gd) => ({
+    ghosts: gd.data.slice(1, 1 + G).map((t, i) => ({
+      name: t.name, n: t.x.length, sum: sum(t.x) + sum(t.y),
+      opacity: gd._fullData[1 + i].opacity, width: t.line.width,
+      same: !!window.__ghostData && window.__ghostData[gd === P.gd3 ? 0 : 1][i] === t.x,
+    })),
+    liveWidth: b < gd.data.length && gd.data[b].line ? gd.data[b].line.width : null,
+  });
+  const scene = P.gd3._fullLayout.scene._scene;
+  const svg = [...P.gd2.querySelectorAll(".scatterlayer .trace")].slice(0, G);
+  return {
+    G, base: b, d3: chart(P.gd3), d2: chart(P.gd2),
+    gl: P.gd3._fullData.slice(1, 1 + G).map((t) => !!scene.traces[t.uid]),
+    svg: svg.map((g) => ({ opacity: parseFloat(getComputedStyle(g).opacity),
+                           d: (g.querySelector(".js-line") || { getAttribute: () => "" })
+                                .getAttribute("d").length })),
+  };
+}"""
+
+KEEP_GHOST_DATA = """() => { const P = LLPlayer.current(), G = P.model.ghosts.length;
+  window.__ghostData = [P.gd3, P.gd2].map((gd) => gd.data.slice(1, 1 + G).map((t) => t.x)); }"""
+
+
+def test_ghost_runs_are_faint_whole_and_not_animated(
+    open_app, player_app_url, player_frame, screenshot
+):
+    # Three ghosts of 500 steps (the previous settings) behind three live runs of 300.
+    page = open_app(player_app_url, query="ghosts=500")
+    frame = player_frame(page)
+    st = state(frame)
+    assert st["frames"] == 301 and st["step"] == "step 300 / 300"  # live steps only
+    assert frame.locator(".llp-slider").get_attribute("max") == "300"
+    assert len(st["paths2d"]) == 3 and st["lens3d"] == [301, 301, 301]  # live runs animate
+    g = frame.evaluate(GHOSTS)
+    assert g["G"] == 3 and g["base"] == 4
+    for chart in ("d3", "d2"):
+        names = [t["name"] for t in g[chart]["ghosts"]]
+        assert all(n.startswith("before: ") for n in names), names
+        for t in g[chart]["ghosts"]:
+            assert t["opacity"] <= 0.4 and t["width"] < g[chart]["liveWidth"], (chart, t)
+        # The whole 500 steps; the diverged ghost GD adds a gap and its small ✕ (1 + 5).
+        assert [t["n"] for t in g[chart]["ghosts"]] == [501, 501, 507], g[chart]
+    assert all(g["gl"]), g  # the WebGL objects of the 3-D ghosts exist
+    assert all(s["opacity"] <= 0.4 and s["d"] > 200 for s in g["svg"]), g["svg"]  # drawn
+
+    # At step 0 the ghosts are already whole; playing never touches them.
+    focus_player(frame)
+    page.keyboard.press("Home")
+    assert state(frame)["step"] == "step 0 / 300" and state(frame)["lens3d"] == [1, 1, 1]
+    frame.evaluate(KEEP_GHOST_DATA)
+    at_start = frame.evaluate(GHOSTS)
+    assert at_start["d3"]["ghosts"][0]["same"] and at_start["d2"]["ghosts"][0]["same"]
+    for chart in ("d3", "d2"):
+        assert [t["n"] for t in at_start[chart]["ghosts"]] == [501, 501, 507]
+    frame.get_by_role("button", name="▶ Play").click()
+    wait_until(lambda: step_of(state(frame)) > 60, what="playback to pass step 60")
+    playing = frame.evaluate(GHOSTS)
+    frame.get_by_role("button", name="❚❚ Pause").click()
+    k = state(frame)["frame"]
+    wait_until(lambda: state(frame)["lens3d"][0] == k + 1, what="the 3-D paths after pausing")
+    paused = frame.evaluate(GHOSTS)
+    for now in (playing, paused):
+        for chart in ("d3", "d2"):
+            for before, after in zip(at_start[chart]["ghosts"], now[chart]["ghosts"], strict=True):
+                assert after["same"] and (after["n"], after["sum"]) == (before["n"], before["sum"])
+    assert state(frame)["fastFrames"] >= 2  # the fast 3-D path ran, skipping the ghosts
+    page.keyboard.press("End")
+    assert state(frame)["step"] == "step 300 / 300"
+
+    # Legend: live runs as before; ghosts in their own quieter group, prefix in the heading.
+    labels = frame.locator(".llp-run .llp-label").all_inner_texts()
+    assert labels == ["Momentum lr=5e-4 β=0.9", "Adam lr=0.05", "GD lr=1e-4·1.02ᵗ"]
+    group = frame.locator(".llp-ghosts")
+    assert group.is_visible() and group.inner_text().startswith("before (faint):")
+    ghosts = frame.locator(".llp-ghost").all_inner_texts()
+    assert ghosts == [
+        "Momentum lr=2e-4 β=0.9",
+        "Adam lr=0.2",
+        "GD lr=2e-4·1.02ᵗ (diverged at step 139)",
+    ]
+    quiet = frame.evaluate(
+        """() => { const s = (q) => getComputedStyle(document.querySelector(q));
+                   const ghost = s('.llp-ghost-label'), live = s('.llp-run .llp-label');
+                   return [ghost.color, live.color, ghost.fontWeight, live.fontWeight]; }"""
+    )
+    assert quiet[0] != quiet[1] and int(quiet[2]) < int(quiet[3]), quiet
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "player-ghosts")
+
+    # Trace order: ghosts right after the surface / contour, then the live traces as before
+    # (the click-to-start feedback restyles base + 2R, the start marker).
+    names = frame.evaluate(
+        "() => { const P = LLPlayer.current(); return [P.gd3, P.gd2].map("
+        "(gd) => gd.data.map((t) => t.name || t.type)); }"
+    )
+    for chart in names:
+        assert [n.startswith("before: ") for n in chart[1:7]] == [True] * 3 + [False] * 3
+        assert chart[10:12] == ["start", "minimum"]
+    # The public-API fallbacks draw the live runs at their shifted indices, ghosts untouched.
+    lens = frame.evaluate(
+        """() => {
+      const P = LLPlayer.current(), b = P.model.base;
+      P.opts.publicApiOnly = true;
+      P.overlay.sync = () => false;
+      P.overlay.axes = null;
+      P.gap3d = 0;
+      P.show(200);
+      const n = (gd, i) => gd.data[i].x.length;
+      return { d3: [b, b + 1, b + 2].map((i) => n(P.gd3, i)),
+               d2: [b, b + 1, b + 2].map((i) => n(P.gd2, i)),
+               cross3: n(P.gd3, b + 2 * 3 + 2 + 2), cross2: n(P.gd2, b + 2 * 3 + 2),
+               ghosts: [1, 2, 3].map((i) => [n(P.gd3, i), n(P.gd2, i)]) };
+    }"""
+    )
+    assert lens == {
+        "d3": [201, 201, 201],
+        "d2": [201, 201, 201],
+        "cross3": 5,  # the live GD diverged at step 175: its ✕
+        "cross2": 1,
+        "ghosts": [[501, 501], [501, 501], [507, 507]],
+    }
+    assert frame.evaluate(GHOSTS)["d3"]["ghosts"][2]["same"]
+
+
+def test_ghosts_in_dark_theme(open_app, player_app_url, player_frame, screenshot):
+    page = open_app(player_app_url, query="ghosts=500&theme=dark")
+    frame = player_frame(page)
+    assert frame.evaluate(GHOSTS)["G"] == 3
+    frame.locator(".llp-slider").fill("150")
+    assert state(frame)["step"] == "step 150 / 300"
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "player-ghosts-dark")
+
+
+def test_only_ghosts_give_zero_steps_and_still_draw(open_app, player_app_url, player_frame):
+    page = open_app(player_app_url, query="ghosts=200&live=0")
+    frame = player_frame(page)
+    g = frame.evaluate(GHOSTS)
+    assert g["G"] == 3 and [t["n"] for t in g["d3"]["ghosts"]] == [201, 201, 207]
+    st = state(frame)
+    assert st["step"] == "step 0 / 0" and st["lens3d"] == [] and st["paths2d"] == []
+    frame.get_by_role("button", name="▶ Play").click()  # nothing to animate: stops at once
+    wait_until(lambda: not state(frame)["playing"], what="playback to stop")
+    assert frame.locator(".llp-run .llp-label").count() == 0
+    assert frame.locator(".llp-ghost").count() == 3
+    assert not page.console_errors, page.console_errors
