@@ -9,57 +9,16 @@ import time
 
 import numpy as np
 import pytest
+from player_helpers import (
+    CAMERA,
+    assert_same_camera,
+    focus_player,
+    state,
+    step_of,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
-
-STATE = """() => {
-  const P = LLPlayer.current();
-  const R = P.model.runs.length, b = P.model.base; // live traces start after the ghosts
-  return {
-    frame: P.frame, playing: P.playing, frames: P.model.frames,
-    step: document.querySelector(".llp-step").textContent,
-    lens3d: P.gd3.data.slice(b, b + R).map((t) => t.x.length),
-    paths2d: [...document.querySelectorAll(".llp-path")]
-      .map((p) => (p.getAttribute("d") || "").length),
-    ready: document.getElementById("llp-root").dataset.ready,
-    fastFrames: P.fastFrames || 0,
-  };
-}"""
-
-CAMERA = """() => {
-  const gd = LLPlayer.current().gd3;
-  const scene = gd._fullLayout.scene._scene;
-  return { layout: gd.layout.scene.camera, gl: scene.getCamera() };
-}"""
-
-
-def state(frame):
-    return frame.evaluate(STATE)
-
-
-def step_of(st):
-    return int(re.match(r"step ([\d,]+) /", st["step"]).group(1).replace(",", ""))
-
-
-def wait_until(fn, timeout=20, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def assert_same_camera(a, b):
-    for part in ("eye", "center", "up"):
-        for axis in "xyz":
-            assert a[part][axis] == pytest.approx(b[part][axis], abs=1e-6), (part, axis, a, b)
-
-
-def focus_player(frame):
-    # Keyboard shortcuts act when the iframe has focus: click an inert part of the player.
-    frame.locator(".llp-step").click()
 
 
 def app_text(page, prefix):
