@@ -15,7 +15,6 @@ Run: ``python -m benchmarks.bench_explorer`` (needs /usr/bin/chromium for part 3
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,16 +29,11 @@ import numpy as np
 import psutil
 
 import figures
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, free_port
 from benchmarks.report import median_time, write_section
 from ui import scene as sc
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--enable-unsafe-swiftshader", "--use-angle=swiftshader",
-]  # fmt: skip
 SESSIONS = 10
 
 
@@ -99,17 +93,11 @@ def sizes():
     return rows
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def classroom():
     """Open SESSIONS browser sessions at once, each with its own link; time to chart."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port),

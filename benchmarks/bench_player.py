@@ -19,7 +19,6 @@ Run from the repository root:
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import plotly.io
 
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, free_port
 from benchmarks.report import median_time, write_section
 from figures import naive_frames_figure, payload_bytes, player_payload
 
@@ -44,19 +44,6 @@ NAIVE_BUDGET_BYTES = 100e6  # stop building the naive figure past ~100 MB of JSO
 NAIVE_BUDGET_SECONDS = 120.0
 LOADS = 5
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",
-    "--use-angle=swiftshader",
-]
 
 
 def rosen(xy):
@@ -180,19 +167,13 @@ def sizes():
     return rows, stopped
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def first_chart_times(steps=500):
     """Fresh page loads of the player test app: navigation start -> both charts drawn."""
     if not Path(CHROMIUM).exists():
         return None, "Chromium not installed at /usr/bin/chromium: not measured"
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/?steps={steps}"
     cmd = [
         sys.executable, "-m", "streamlit", "run", "tests/browser/player_app.py",

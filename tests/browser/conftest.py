@@ -20,7 +20,6 @@ Without /usr/bin/chromium the tests are skipped, except when CI=true: then they 
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,21 +28,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-unsafe-swiftshader",
-    "--use-angle=swiftshader",
-]
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 MISSING = (
     "Chromium not installed at /usr/bin/chromium: install Debian's chromium to run browser tests"
@@ -56,12 +44,6 @@ def require_chromium():
         if os.environ.get("CI") == "true":
             pytest.fail(MISSING)
         pytest.skip(MISSING)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_healthy(proc, url, log, timeout=90):
@@ -97,7 +79,7 @@ def streamlit_server():
         key = (script, instance)
         if key in running:
             return running[key][1]
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         log = ARTIFACTS / f"streamlit-{'-'.join(filter(None, (Path(script).stem, instance)))}.log"
         cmd = [
