@@ -29,15 +29,10 @@ st.caption(
 )
 
 scene = sidebar.current_scene()
-names = surfaces.names() + ([sc.FORMULA] if scene.surface == sc.FORMULA else [])
-titles = {n: surfaces.info(n).title for n in surfaces.names()}
-titles[sc.FORMULA] = "The Explorer's formula"
 top = st.columns([3, 3, 2, 2, 2, 3])
-surface_name = top[0].selectbox(
-    "Surface",
-    names,
-    index=names.index(scene.surface) if scene.surface in names else 0,
-    format_func=titles.get,
+surface_name = sidebar.surface_picker(
+    top[0],
+    scene,
     key="basins.surface",
     help="The loss surface; it starts as the Explorer's. Surfaces with several minima "
     "(Himmelblau, the camels, Styblinski-Tang) make the most telling maps.",

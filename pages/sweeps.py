@@ -58,15 +58,10 @@ mode = st.segmented_control(
 )
 
 # --- surface, start, budget (shared by both modes) --------------------------------------
-names = surfaces.names() + ([sc.FORMULA] if scene.surface == sc.FORMULA else [])
-titles = {n: surfaces.info(n).title for n in surfaces.names()}
-titles[sc.FORMULA] = "The Explorer's formula"
 row = st.columns([3, 2, 2, 2, 4, 2])
-surface_name = row[0].selectbox(
-    "Surface",
-    names,
-    index=names.index(scene.surface) if scene.surface in names else 0,
-    format_func=titles.get,
+surface_name = sidebar.surface_picker(
+    row[0],
+    scene,
     key="sweeps.surface",
     help="The loss surface; it starts as the Explorer's.",
 )
