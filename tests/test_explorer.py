@@ -2,6 +2,7 @@
 
 import urllib.parse
 
+import numpy as np
 import pytest
 
 import optimizers
@@ -62,12 +63,18 @@ def test_every_optimizer(app_test, name):
         ("exponential", (("gamma", 0.99),)),
         ("inverse_time", (("k", 0.01),)),
         ("cosine", (("t_max", 200),)),
+        ("cosine", (("t_max", 200), ("warmup", 50))),
+        ("constant", (("warmup", 50),)),
     ],
 )
 def test_schedules(app_test, kind, params):
-    at = run_page(app_test, sc.Scene(runs=sc.default_runs(), schedule=kind, schedule_params=params))
+    scene = sc.Scene(runs=sc.default_runs(), schedule=kind, schedule_params=params)
+    at = run_page(app_test, scene)
     assert_clean(at)
     assert at.sidebar.selectbox(key="w_schedule").value == kind
+    # The widgets read back the same schedule: the learning rates are the ones asked for.
+    read_back = at.session_state["scene"]
+    np.testing.assert_array_equal(sc.compute(read_back)[0].lrs, sc.compute(scene)[0].lrs)
 
 
 def test_noise_and_duplicates_of_one_optimizer(app_test):

@@ -118,6 +118,14 @@ def test_link_round_trip_gives_identical_trajectories(seed):
     same_trajectories(sc.compute(scene), sc.compute(back))
 
 
+def test_warmup_before_a_constant_rate_is_applied_and_round_trips():
+    scene = sc.Scene(runs=sc.default_runs(), schedule="constant", schedule_params=(("warmup", 20),))
+    lrs = sc.compute(scene)[0].lrs
+    assert lrs[0] < lrs[10] < lrs[19] <= lrs[20] == lrs[-1]  # linear warmup, then constant
+    back, warnings = sc.from_query(sc.to_query(scene))
+    assert warnings == [] and back == scene
+
+
 def test_formula_scene_round_trips():
     scene = sc.Scene(
         surface=sc.FORMULA, formula="sin(3x)cos(y) + 0.1(x^2+y^2)", runs=sc.default_runs()

@@ -119,7 +119,7 @@ class Scene:
 
     def schedule_fn(self):
         """Return the learning-rate schedule, or None for a constant rate."""
-        if self.schedule == "constant":
+        if self.schedule == "constant" and not self.schedule_params:
             return None
         return optimizers.make_schedule(self.schedule, **dict(self.schedule_params))
 
@@ -205,7 +205,7 @@ def to_query(scene: Scene) -> dict[str, str]:
         ("" if run.enabled else "!") + _join(run.optimizer, run.hp) + "@" + run.color.lstrip("#")
         for run in scene.runs
     )
-    if scene.schedule != "constant":
+    if scene.schedule != "constant" or scene.schedule_params:
         query["schedule"] = _join(scene.schedule, scene.schedule_params)
     if scene.noise:
         query["noise"] = _fmt(scene.noise)
@@ -315,8 +315,7 @@ def _parse_schedule(value, _):
     name, params = _split(value)
     if name not in optimizers.SCHEDULES:
         raise ValueError(f"Unknown schedule '{name[:40]}'.")
-    if name != "constant":
-        optimizers.make_schedule(name, **params)
+    optimizers.make_schedule(name, **params)  # raises ValueError naming a bad parameter
     return {"schedule": name, "schedule_params": tuple(sorted(params.items()))}
 
 

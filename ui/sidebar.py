@@ -263,14 +263,13 @@ def _options_section(scene: sc.Scene) -> sc.Scene:
         format_func=lambda k: optimizers.SCHEDULES[k].title,
         help="How the learning rate changes over the steps (applied to every run).",
     )
+    saved = dict(scene.schedule_params) if schedule == scene.schedule else {}
     params = {}
-    if schedule != "constant":
-        saved = dict(scene.schedule_params) if schedule == scene.schedule else {}
-        for pname, h in optimizers.SCHEDULES[schedule].hparams.items():
-            default = _schedule_default(pname, h, scene.steps)
-            params[pname] = _hparam_widget(
-                f"schedule.{schedule}.{pname}", pname, h, saved.get(pname, default)
-            )
+    for pname, h in optimizers.SCHEDULES[schedule].hparams.items():
+        default = _schedule_default(pname, h, scene.steps)
+        value = _hparam_widget(f"schedule.{schedule}.{pname}", pname, h, saved.get(pname, default))
+        if value != h.default:  # only what differs goes into the scene (and the link)
+            params[pname] = value
     scene = replace(scene, schedule=schedule, schedule_params=tuple(sorted(params.items())))
 
     noise = _widget(
@@ -378,12 +377,9 @@ def _log_options(low: float, high: float, value: float) -> list[float]:
 
 
 def _schedule_default(name, h, steps):
-    """Schedule parameters measured in steps default to a fraction of the run."""
-    if name == "t_max":
-        return steps
-    if name in ("step_size", "warmup"):
-        return max(1, steps // 10) if name == "warmup" else max(1, steps // 4)
-    return h.default
+    """Decay lengths default to a fraction of the run; everything else to the registry's."""
+    fraction = {"t_max": 1.0, "step_size": 0.25}.get(name)
+    return h.default if fraction is None else max(1, int(steps * fraction))
 
 
 def _surface_lr(scene: sc.Scene) -> float:
