@@ -11,19 +11,26 @@ Run from the repository root:
     gradient norm). torch runs with its default threads and with one thread; the faster
     is the baseline (on a busy 2-core machine torch's default threads can be 10x slower).
     Skipped if torch is not installed (benchmarks/requirements-bench.txt).
+    A third contender bounds what any pure-NumPy engine could do here: ``numpy_floor``
+    is the same arithmetic hand-fused for this one surface and this one optimizer (the
+    fewest NumPy passes per step, value and gradient sharing their subexpressions, no
+    validation, no divergence handling), timed bare and keeping the same outputs.
 (b) A 200 x 200 grid of starts x 500 steps on Rosenbrock for every registered optimizer,
     learning rates from ``optimizers.suggest_lr``; the share of rows that diverged (and
     so stopped early) is reported with each time.
 
 Both use the analytic NumPy Rosenbrock below (the same formula as the torch loss), so
-they time the engine, not the symbolic surfaces.
+they time the engine, not the symbolic surfaces; (a) also times ``run`` on the app's own
+symbolic ``surfaces.get("rosenbrock")``.
 """
 
 import sys
+import timeit
 
 import numpy as np
 
 import optimizers
+import surfaces
 from benchmarks.report import median_time, write_section
 
 N_STARTS, STEPS, ADAM_LR = 10_000, 300, 1e-2
@@ -86,6 +93,52 @@ def torch_adam(torch, starts, keep):
     return param.detach().numpy()
 
 
+def numpy_floor(starts, keep):
+    """Adam on Rosenbrock in as few NumPy passes as the arithmetic allows.
+
+    Not an engine: it knows one surface and one optimizer and checks nothing. It is the
+    lower bound any general pure-NumPy runner pays for the same work, so its time against
+    torch's is the best ratio such a runner could report on this machine.
+    """
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    n = len(starts)
+    if keep:
+        points = np.empty((STEPS + 1, n, 2))
+        values, norms = np.empty((STEPS + 1, n)), np.empty((STEPS + 1, n))
+    p = starts.copy()
+    mu, nu, g = np.zeros_like(p), np.zeros_like(p), np.empty_like(p)
+    for t in range(STEPS + 1):
+        if t:
+            mu += (g - mu) * (1 - beta1)
+            nu *= beta2
+            nu += g * g * (1 - beta2)
+            denom = np.sqrt(nu)
+            denom /= (1 - beta2**t) ** 0.5
+            denom += eps
+            update = mu * (-ADAM_LR / (1 - beta1**t))
+            update /= denom
+            p += update
+        x, y = p[:, 0].copy(), p[:, 1].copy()
+        a, r = 1 - x, y - x * x
+        value = a * a + 100 * (r * r)
+        g[:, 0] = -2 * a - 400 * x * r
+        g[:, 1] = 200 * r
+        if keep:
+            points[t], values[t] = p, value
+            square = g * g
+            np.add(square[:, 0], square[:, 1], out=norms[t])
+    return p
+
+
+def pass_costs(starts):
+    """Median microseconds of one NumPy multiply and one square root over ``starts``."""
+    a, out = np.abs(starts), np.empty_like(starts)
+    costs = []
+    for op in (lambda: np.multiply(a, a, out=out), lambda: np.sqrt(a, out=out)):
+        costs.append(1e6 * float(np.median(timeit.repeat(op, number=200, repeat=7))) / 200)
+    return costs
+
+
 def bench_adam():
     """Return the markdown of part (a)."""
     try:
@@ -107,7 +160,13 @@ def bench_adam():
         return fn
 
     default_threads = torch.get_num_threads()
-    contenders = {"ours": ours}
+    symbolic = surfaces.get("rosenbrock")
+    contenders = {
+        "ours": ours,
+        "symbolic": lambda: optimizers.run(symbolic, adam, starts, STEPS),
+        "floor": lambda: numpy_floor(starts, False),
+        "floor+keep": lambda: numpy_floor(starts, True),
+    }
     for threads in sorted({default_threads, 1}):
         for keep in (False, True):
             contenders[threads, keep] = with_threads(threads, keep)
@@ -118,11 +177,23 @@ def bench_adam():
         for key, fn in contenders.items():
             times[key].append(median_time(fn, repeats=1, warmup=0))
     torch.set_num_threads(default_threads)
-    ours_s = float(np.median(times.pop("ours")[1:]))
+    ours_s, symbolic_s, floor_s, floor_keep_s = (
+        float(np.median(times.pop(key)[1:])) for key in ("ours", "symbolic", "floor", "floor+keep")
+    )
     torch_s = {key: float(np.median(t[1:])) for key, t in times.items()}
-    difference = np.abs(ours().points[:, -1] - torch_adam(torch, starts, False)).max()
+    pass_us, sqrt_us = pass_costs(starts)
+    final = ours().points[:, -1]
+    difference = np.abs(final - torch_adam(torch, starts, False)).max()
+    floor_difference = np.abs(final - numpy_floor(starts, False)).max()
 
-    rows = [f"| `optimizers.run` (NumPy) | {ours_s * 1e3:.0f} ms | 1 |"]
+    rows = [
+        f"| `optimizers.run` (NumPy) | {ours_s * 1e3:.0f} ms | 1 |",
+        f"| `optimizers.run` on the app's symbolic `surfaces.get('rosenbrock')` | "
+        f"{symbolic_s * 1e3:.0f} ms | {symbolic_s / ours_s:.2f}x |",
+        f"| pure-NumPy floor, bare | {floor_s * 1e3:.0f} ms | {floor_s / ours_s:.2f}x |",
+        f"| pure-NumPy floor, keeps points, values, norms | {floor_keep_s * 1e3:.0f} ms | "
+        f"{floor_keep_s / ours_s:.2f}x |",
+    ]
     for (threads, keep), seconds in sorted(torch_s.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         what = "loop + keeps points, values, norms" if keep else "bare loop"
         rows.append(
@@ -137,7 +208,7 @@ def bench_adam():
             f"float64; torch {torch.__version__} in the same process. Median of {ROUNDS - 1} "
             "interleaved rounds (each round times every row once; one warm-up round).",
             "",
-            "| engine | time | torch time / ours |",
+            "| engine | time | time / time of `run` |",
             "|---|---|---|",
             *rows,
             "",
@@ -146,6 +217,19 @@ def bench_adam():
             f"(keeping every point, value and gradient norm; `run` also checks divergence "
             f"at every step). The issue asks for >= 4x. Largest difference between the final "
             f"points of the two engines: {difference:.1e} (rounding, amplified over 300 steps).",
+            "",
+            f"**The pure-NumPy floor** (`numpy_floor`: the same arithmetic hand-fused for this "
+            f"one case, final points within {floor_difference:.1e} of `run`'s) reaches "
+            f"{bare / floor_s:.1f}x against torch's bare loop and {kept / floor_keep_s:.1f}x "
+            f"against torch keeping the same outputs: the most any general NumPy runner "
+            f"could show on this machine, so the issue's 4x cannot be reached in pure NumPy "
+            f"here. `run` takes {100 * (ours_s / floor_keep_s - 1):.0f}% longer than the floor "
+            f"that keeps the same outputs. Why: the work is memory-bound passes over arrays. "
+            f"One NumPy pass over the {N_STARTS:,} x 2 coordinates costs {pass_us:.1f} us and "
+            f"a square root {sqrt_us:.1f} us; an Adam step on Rosenbrock needs about 20 passes "
+            f"and one square root. torch makes the same passes plus its autograd and dispatch "
+            f"overhead, and at this size its whole loop costs only {bare / floor_s:.1f}x the "
+            f"passes themselves: removing all of the overhead cannot give more than that.",
         ]
     )
 
