@@ -156,6 +156,7 @@ def clean(expr):
 
     - ``DiracDelta`` (from differentiating ``abs`` or ``sign`` twice) is replaced by 0:
       it is zero almost everywhere and NumPy has no such function.
+    - Whole-number floats (``1.0`` in the derivative of ``0.5*x**2``) become integers.
     - Unsafe constant subexpressions are evaluated to floats once: exact big numbers
       (``10**400``, ``pi**720``, huge rationals) become floats (possibly inf) instead of
       Python ints that overflow or make object arrays at call time, and complex
@@ -172,6 +173,15 @@ def clean(expr):
     """
     if expr.has(sp.DiracDelta):
         expr = expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+    # d/dx of 0.5 x² is 1.0 x: whole-number floats read better as integers ("x", not
+    # "1.0 x") and evaluate to the same float64 numbers.
+    replacements = {
+        a: sp.Integer(int(a))
+        for a in expr.atoms(sp.Float)
+        if a.is_finite and float(a).is_integer() and abs(a) <= _EXACT_INT_LIMIT
+    }
+    if replacements:
+        expr = expr.xreplace(replacements)
     replacements = {}
     _collect_constants(expr, replacements)
     return expr.xreplace(replacements) if replacements else expr

@@ -324,6 +324,16 @@ def test_legit_formula_parses_and_matches_reference_and_finite_differences(text,
     assert set(surface.latex) == {"f", "grad", "hessian"}
 
 
+def test_whole_number_floats_in_derivatives_read_as_integers():
+    surface = surfaces.parse("0.5*x^2 + 1.5*y^2 + x^2.0*y")
+    assert surface.latex["f"] == "0.5 x^{2} + x^{2.0} y + 1.5 y^{2}"  # as typed
+    assert surface.latex["grad"] == r"\left[\begin{matrix}2 x y + x\\x^{2} + 3 y\end{matrix}\right]"
+    assert "1.0" not in surface.latex["hessian"] and "2.0" not in surface.latex["hessian"]
+    xy = np.array([[0.3, -1.7], [2.0, 0.5]])
+    x, y = xy.T
+    np.testing.assert_array_equal(surface.grad(xy), np.column_stack([x + 2 * x * y, x * x + 3 * y]))
+
+
 def test_parsed_surface_finds_minima_start_and_learning_rate():
     surface = surfaces.parse("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", domain=((-5, 5), (-5, 5)))
     known = [(3, 2), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
