@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 import optimizers
-from figures import analysis
+from figures import analysis, inspector
 from ui import compute, sidebar
 from ui import scene as sc
 from ui.routing import through_app
@@ -140,7 +140,7 @@ for i in picked:
     lr0 = opt.hp["lr"]
     schedule = scene.schedule_fn()
     lr_t = lr0 if schedule is None else float(schedule(np.arange(1, scene.steps + 1), lr0)[t - 1])
-    step = analysis.step_values(record, t, analysis.state_dict(opt.init(start_row)))
+    step = inspector.step_values(record, t, inspector.state_dict(opt.init(start_row)))
     diverged = np.flatnonzero(~np.isfinite(record["points"]).all(axis=1))
     details.append(
         {
@@ -234,7 +234,7 @@ with right:
                 f"f(θ(t)) = {value_t:.5g}, |g| = {np.hypot(*step['grad']):.4g}, "
                 f"γ = {d['lr']:.4g}"
             )
-            rows = analysis.state_rows(run.optimizer, step, d["lr"])
+            rows = inspector.state_rows(run.optimizer, step, d["lr"])
             st.dataframe(
                 rows,
                 hide_index=True,
@@ -255,7 +255,7 @@ with right:
             hess = None
             if d["opt"].needs_hessian:
                 hess = surface.hessian(step["theta_prev"][None])[0]
-            blocks, exact = analysis.update_latex(
+            blocks, exact = inspector.update_latex(
                 run.optimizer, d["opt"].hp, step, d["lr"], hessian=hess
             )
             st.markdown("**The update with the numbers substituted**")

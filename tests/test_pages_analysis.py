@@ -12,7 +12,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from figures import analysis
+from figures import inspector
 from ui import scene as sc
 
 HOSTILE = [
@@ -123,34 +123,34 @@ def _record(name, hp, steps=12):
     start = np.array([[-1.5, 2.0]])
     traj = optimizers.run(surface, opt, start, steps, record=True)
     record = {"points": traj.points[0], **{k: v[0] for k, v in traj.internals.items()}}
-    return surface, opt, record, analysis.state_dict(opt.init(start)), traj.lrs
+    return surface, opt, record, inspector.state_dict(opt.init(start)), traj.lrs
 
 
 @pytest.mark.parametrize(("name", "hp"), CASES, ids=[f"{n}-{len(h)}" for n, h in CASES])
 def test_update_rule_templates_reproduce_the_recorded_steps(name, hp):
     surface, opt, record, initial, lrs = _record(name, hp)
     for t in (1, 2, 6, 12):
-        step = analysis.step_values(record, t, initial)
+        step = inspector.step_values(record, t, initial)
         hess = surface.hessian(step["theta_prev"][None])[0] if opt.needs_hessian else None
-        blocks, exact = analysis.update_latex(name, opt.hp, step, lrs[t - 1], hessian=hess)
+        blocks, exact = inspector.update_latex(name, opt.hp, step, lrs[t - 1], hessian=hess)
         assert exact, (name, hp, t)
         assert len(blocks) == (1 if name == "newton" else 2)
 
 
 def test_update_rule_falls_back_rather_than_show_wrong_arithmetic():
     _, opt, record, initial, lrs = _record("adam", {})
-    step = analysis.step_values(record, 5, initial)
+    step = inspector.step_values(record, 5, initial)
     wrong = {**opt.hp, "beta1": 0.5}  # not what the run used
-    blocks, exact = analysis.update_latex("adam", wrong, step, lrs[4])
+    blocks, exact = inspector.update_latex("adam", wrong, step, lrs[4])
     assert not exact
     assert all(r"\Delta\theta_t" in latex for _, latex in blocks)
-    blocks, exact = analysis.update_latex("some_new_optimizer", opt.hp, step, lrs[4])
+    blocks, exact = inspector.update_latex("some_new_optimizer", opt.hp, step, lrs[4])
     assert not exact
 
 
 def test_state_rows_name_the_maths():
     _, _, record, initial, lrs = _record("adam", {})
-    rows = analysis.state_rows("adam", analysis.step_values(record, 3, initial), lrs[2])
+    rows = inspector.state_rows("adam", inspector.step_values(record, 3, initial), lrs[2])
     symbols = [r["symbol"] for r in rows]
     assert {"g", "m", "v", "m̂", "v̂", "Δθ", "|Δθ|/|g|"} <= set(symbols)
 
