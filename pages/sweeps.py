@@ -37,6 +37,18 @@ def _round(values, digits=3):
     return np.array([float(f"{v:.{digits}g}") for v in values])
 
 
+def _second_choices(name):
+    hps = optimizers.spec(name).hparams
+    return [k for k, h in hps.items() if k != "lr" and h.kind == "float"]
+
+
+def _around(lr):
+    """The ``LR_OPTIONS`` range from about lr / 10 to lr * 10 (a decade each side)."""
+    lo = max((v for v in LR_OPTIONS if v <= lr / 10), default=LR_OPTIONS[0])
+    hi = min((v for v in LR_OPTIONS if v >= lr * 10), default=LR_OPTIONS[-1])
+    return lo, hi
+
+
 st.title("Sweeps and fair comparison")
 st.caption(
     "An optimizer's result depends on its settings as much as on the optimizer. Sweep the "
@@ -97,13 +109,26 @@ steps = int(
         help=f"The step budget of every run (10 to {MAX_STEPS:,}).",
     )
 )
+# A sweep centres its rates on the swept optimizer's suggested rate for this surface
+# (where the picture changes); a race needs a range wide enough for every optimizer.
+all_names = optimizers.names()
+first = next((r.optimizer for r in scene.active_runs() if _second_choices(r.optimizer)), "adam")
+if mode == "sweep":
+    name = st.session_state.get("sweeps.optimizer", first)
+    lr_key, lr_default = (
+        f"sweeps.lr_range.{surface_name}.{name}",
+        _around(optimizers.suggest_lr(name, surface.lr)),
+    )
+else:
+    lr_key, lr_default = "sweeps.lr_range", (1e-4, 1.0)
 lr_lo, lr_hi = row[4].select_slider(
     "Learning rates",
     options=LR_OPTIONS,
-    value=(1e-4, 1.0),
+    value=lr_default,
     format_func=lambda v: f"{v:g}",
-    key="sweeps.lr_range",
-    help="Range of the learning-rate grid, spaced evenly on a log scale.",
+    key=lr_key,
+    help="Range of the learning-rate grid, spaced evenly on a log scale. A sweep starts "
+    "centred on the optimizer's suggested rate for this surface; a race spans 1e-4 to 1.",
 )
 n_lr = row[5].slider(
     "Rates",
@@ -130,13 +155,6 @@ radius = sc.escape_radius(surface)
 
 # --- sweep ------------------------------------------------------------------------------
 if mode == "sweep":
-    all_names = optimizers.names()
-
-    def second_choices(name):
-        hps = optimizers.spec(name).hparams
-        return [k for k, h in hps.items() if k != "lr" and h.kind == "float"]
-
-    first = next((r.optimizer for r in scene.active_runs() if second_choices(r.optimizer)), "adam")
     row = st.columns([3, 2, 2, 2, 1, 3])
     name = row[0].selectbox(
         "Optimizer",
@@ -146,7 +164,7 @@ if mode == "sweep":
         key="sweeps.optimizer",
         help="The optimizer to sweep; its other hyperparameters keep their defaults.",
     )
-    choices = second_choices(name)
+    choices = _second_choices(name)
     default_second = next((k for k in SECOND_PREFERENCE if k in choices), None)
     second = row[1].selectbox(
         "Against",

@@ -223,6 +223,17 @@ def test_sweeps_changed_settings(app_test):
     assert any("8 runs" in c.value for c in at.caption)
 
 
+def test_sweep_rates_span_a_decade_each_side_of_the_suggested_rate(app_test):
+    at = no_exception(small_sweeps(app_test).run())
+    surface = at.session_state["scene"].build_surface()
+    for name in (at.selectbox(key="sweeps.optimizer").value, "adadelta"):
+        at.selectbox(key="sweeps.optimizer").set_value(name)
+        no_exception(at.run())
+        lo, hi = at.select_slider[0].value
+        suggested = optimizers.suggest_lr(name, surface.lr)
+        assert lo <= suggested / 10 < 2.5 * lo and hi / 2.5 < 10 * suggested <= hi
+
+
 def test_fair_race_and_open_in_the_explorer(app_test, switched):
     at = no_exception(small_sweeps(app_test, **{"sweeps.mode": "race"}).run())
     table = at.dataframe[0].value
