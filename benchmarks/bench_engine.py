@@ -221,7 +221,7 @@ def bench_adam():
             f"**The pure-NumPy floor** (`numpy_floor`: the same arithmetic hand-fused for this "
             f"one case, final points within {floor_difference:.1e} of `run`'s) reaches "
             f"{bare / floor_s:.1f}x against torch's bare loop and {kept / floor_keep_s:.1f}x "
-            f"against torch keeping the same outputs: the most any general NumPy runner "
+            f"against torch keeping the same outputs: about the most a general NumPy runner "
             f"could show on this machine, so the issue's 4x cannot be reached in pure NumPy "
             f"here. `run` takes {100 * (ours_s / floor_keep_s - 1):.0f}% longer than the floor "
             f"that keeps the same outputs. Why: the work is memory-bound passes over arrays. "
