@@ -215,6 +215,23 @@ def _theta(c, sym, num, value):
     return _Eq(r"\theta_t", sym, num, value, "theta")
 
 
+def _adaptive_step(c, num, den, *, num_sym, den_sym, lr=None, lr_sym=r"\gamma"):
+    """Return (symbols, numbers, value) of θ_{t-1} − γ · num / (√den + ε).
+
+    The step the adaptive rules end with. ``lr`` defaults to the run's rate at step t;
+    a negative ``den`` (centered RMSprop's estimate can dip below 0) gives NaN.
+    """
+    th, eps = c["theta_prev"][c["i"]], c["hp"]["eps"]
+    lr = c["lr"] if lr is None else lr
+    root = math.sqrt(den) + eps if den >= 0 else math.nan
+    return (
+        rf"\theta_{{t-1}} - {lr_sym} \, \frac{{{num_sym}}}{{\sqrt{{{den_sym}}} + \epsilon}}",
+        rf"{fmt_num(th, 7)} - {_p(lr)} \cdot \frac{{{fmt_num(num)}}}"
+        rf"{{\sqrt{{{fmt_num(den)}}} + {fmt_num(eps)}}}",
+        th - lr * num / root,
+    )
+
+
 def _decayed_grad(c, eqs, weight_decay):
     """L2 weight decay folded into the gradient: add the line, return g + λθ."""
     i = c["i"]
@@ -334,7 +351,7 @@ def _rule_nesterov(c):
 def _rule_adagrad(c):
     hp, i, eqs = c["hp"], c["i"], []
     g = _decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
-    lr, th, eps, eta = c["lr"], c["theta_prev"][i], hp["eps"], hp["lr_decay"]
+    lr, eta = c["lr"], hp["lr_decay"]
     s_prev = c["prev"]["sum_sq"][i]
     s = s_prev + g * g
     eqs.append(_Eq("s_t", r"s_{t-1} + g_t^2", rf"{fmt_num(s_prev)} + {_p(g)}^2", s, "sum_sq"))
@@ -352,13 +369,7 @@ def _rule_adagrad(c):
     else:
         lr_sym = r"\gamma"
     eqs.append(
-        _theta(
-            c,
-            rf"\theta_{{t-1}} - {lr_sym} \, \frac{{g_t}}{{\sqrt{{s_t}} + \epsilon}}",
-            rf"{fmt_num(th, 7)} - {_p(lr_t)} \cdot \frac{{{fmt_num(g)}}}"
-            rf"{{\sqrt{{{fmt_num(s)}}} + {fmt_num(eps)}}}",
-            th - lr_t * g / (math.sqrt(s) + eps),
-        )
+        _theta(c, *_adaptive_step(c, g, s, num_sym="g_t", den_sym="s_t", lr=lr_t, lr_sym=lr_sym))
     )
     return eqs
 
@@ -418,15 +429,7 @@ def _rule_rmsprop(c):
             )
         )
     else:
-        eqs.append(
-            _theta(
-                c,
-                rf"\theta_{{t-1}} - \gamma \, \frac{{g_t}}{{\sqrt{{{v_sym}}} + \epsilon}}",
-                rf"{fmt_num(th, 7)} - {_p(lr)} \cdot \frac{{{fmt_num(g)}}}"
-                rf"{{\sqrt{{{fmt_num(denom_v)}}} + {fmt_num(eps)}}}",
-                th - lr * g / root,
-            )
-        )
+        eqs.append(_theta(c, *_adaptive_step(c, g, denom_v, num_sym="g_t", den_sym=v_sym)))
     return eqs
 
 
@@ -499,7 +502,7 @@ def _rule_adam(c):
     decoupled = c["name"] == "adamw"
     eqs = []
     g = c["grad"][i] if decoupled else _decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
-    lr, th, eps, b1, b2 = c["lr"], c["theta_prev"][i], hp["eps"], hp["beta1"], hp["beta2"]
+    lr, th, b1, b2 = c["lr"], c["theta_prev"][i], hp["beta1"], hp["beta2"]
     more, m, v = _moment_eqs(c, g, b1, b2)
     eqs += more
     v_used, v_sym = v, "v_t"
@@ -538,12 +541,7 @@ def _rule_adam(c):
         )
     else:
         m_hat, v_hat = m, v_used
-    sym = r"\theta_{t-1} - \gamma \, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
-    num = (
-        rf"{fmt_num(th, 7)} - {_p(lr)} \cdot \frac{{{fmt_num(m_hat)}}}"
-        rf"{{\sqrt{{{fmt_num(v_hat)}}} + {fmt_num(eps)}}}"
-    )
-    value = th - lr * m_hat / (math.sqrt(v_hat) + eps)
+    sym, num, value = _adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")
     wd = hp.get("weight_decay", 0.0)
     if decoupled and wd:
         sym += r" - \gamma \lambda \theta_{t-1}"
@@ -587,10 +585,9 @@ def _rule_adamax(c):
 
 
 def _rule_nadam(c):
-    hp, i, t, eqs = c["hp"], c["i"], c["t"], []
+    hp, t, eqs = c["hp"], c["t"], []
     g = _decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
-    lr, th, eps, b1, b2 = c["lr"], c["theta_prev"][i], hp["eps"], hp["beta1"], hp["beta2"]
-    psi = hp["momentum_decay"]
+    b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
     mu_t = b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
     mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
     prod_prev = c["prev"]["mu_product"]
@@ -627,13 +624,7 @@ def _rule_nadam(c):
             v_hat,
             "nu_hat",
         ),
-        _theta(
-            c,
-            r"\theta_{t-1} - \gamma \, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
-            rf"{fmt_num(th, 7)} - {_p(lr)} \cdot \frac{{{fmt_num(m_hat)}}}"
-            rf"{{\sqrt{{{fmt_num(v_hat)}}} + {fmt_num(eps)}}}",
-            th - lr * m_hat / (math.sqrt(v_hat) + eps),
-        ),
+        _theta(c, *_adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")),
     ]
     return eqs
 
@@ -707,8 +698,8 @@ def _rule_radam(c):
 
 def _rule_adabelief(c):
     hp, i, t = c["hp"], c["i"], c["t"]
-    g, lr, th = c["grad"][i], c["lr"], c["theta_prev"][i]
-    eps, eps_root, b1, b2 = hp["eps"], hp["eps_root"], hp["beta1"], hp["beta2"]
+    g = c["grad"][i]
+    eps_root, b1, b2 = hp["eps_root"], hp["beta1"], hp["beta2"]
     m_prev, s_prev = c["prev"]["mu"][i], c["prev"]["s"][i]
     m = b1 * m_prev + (1 - b1) * g
     s = b2 * s_prev + (1 - b2) * (g - m) ** 2 + eps_root
@@ -743,13 +734,7 @@ def _rule_adabelief(c):
             s_hat,
             "s_hat",
         ),
-        _theta(
-            c,
-            r"\theta_{t-1} - \gamma \, \frac{\hat m_t}{\sqrt{\hat s_t} + \epsilon}",
-            rf"{fmt_num(th, 7)} - {_p(lr)} \cdot \frac{{{fmt_num(m_hat)}}}"
-            rf"{{\sqrt{{{fmt_num(s_hat)}}} + {fmt_num(eps)}}}",
-            th - lr * m_hat / (math.sqrt(s_hat) + eps),
-        ),
+        _theta(c, *_adaptive_step(c, m_hat, s_hat, num_sym=r"\hat m_t", den_sym=r"\hat s_t")),
     ]
 
 
