@@ -249,6 +249,8 @@ def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_co
 
 @register(
     "adam",
+    color="#2ca02c",
+    sweep_axis="beta1",
     title="Adam",
     summary="Momentum (m) divided by a moving RMS of the gradients (√v), both "
     "bias-corrected: steps of about lr in every coordinate, fast on canyons.",
@@ -303,6 +305,8 @@ def adam(
 
 @register(
     "adamw",
+    color="#9467bd",
+    sweep_axis="beta1",
     title="AdamW",
     summary="Adam with weight decay applied to θ directly instead of through the "
     "gradient, so the decay is not rescaled by √v.",
@@ -346,6 +350,8 @@ def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, amsgrad=
 
 @register(
     "adamax",
+    color="#7f7f7f",
+    sweep_axis="beta1",
     title="Adamax",
     summary="Adam with the infinity norm: divides by a decaying maximum of |g| instead of "
     "a root-mean-square.",
@@ -401,6 +407,8 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
 
 @register(
     "nadam",
+    color="#1f77b4",
+    sweep_axis="beta1",
     title="NAdam",
     summary="Adam with Nesterov momentum: the step uses the momentum it is about to "
     "have, with a momentum coefficient that warms up over the first steps.",
@@ -470,6 +478,8 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, momentum_
 
 @register(
     "radam",
+    color="#17becf",
+    sweep_axis="beta1",
     title="RAdam",
     summary="Adam that takes plain momentum steps until the variance estimate is "
     "trustworthy (ρ_t > 5), then rectifies the adaptive step: a built-in warmup.",
@@ -546,6 +556,8 @@ def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
 
 @register(
     "adabelief",
+    color="#e377c2",
+    sweep_axis="beta1",
     title="AdaBelief",
     summary="Adam that divides by how far the gradient strays from its average "
     "(the 'belief'), not by its size: big confident steps where the slope is steady.",
@@ -608,6 +620,8 @@ def adabelief(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, eps_root=1e-16):
 
 @register(
     "lion",
+    color="#d62728",
+    sweep_axis="beta1",
     title="Lion",
     summary="Steps by the sign of a momentum blend: every coordinate moves exactly lr "
     "(plus decay), whatever the slope. Found by program search (Chen et al. 2023).",

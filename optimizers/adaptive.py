@@ -104,6 +104,7 @@ ADADELTA_LATEX = algorithm_box(
 
 @register(
     "adagrad",
+    color="#9467bd",
     title="AdaGrad",
     summary="Divides each coordinate's step by the root of its summed squared gradients: "
     "steep coordinates slow down, flat ones keep moving; every step shrinks over time.",
@@ -162,6 +163,8 @@ def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0
 
 @register(
     "rmsprop",
+    color="#ff7f0e",
+    sweep_axis="alpha",
     title="RMSprop",
     summary="Divides each coordinate's step by a moving root-mean-square of its gradients, "
     "so steps stay about lr long whatever the slope; centered and momentum variants.",
@@ -235,6 +238,8 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
 
 @register(
     "adadelta",
+    color="#8c564b",
+    sweep_axis="rho",
     title="AdaDelta",
     summary="RMSprop whose step length is the RMS of its own recent steps: no learning "
     "rate to tune in principle (lr = 1), slow to start from tiny steps.",

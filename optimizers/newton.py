@@ -19,6 +19,8 @@ NEWTON_LATEX = algorithm_box(
 
 @register(
     "newton",
+    color="#8c564b",
+    sweep_axis="damping",
     title="Newton (damped)",
     summary="Jumps to the stationary point of the local quadratic model: one step on a "
     "quadratic bowl, but drawn to saddles and maxima as readily as to minima.",

@@ -34,6 +34,11 @@ class OptimizerSpec(NamedTuple):
         True if the runner must pass the surface's Hessian.
     torch_name : str or None
         The ``torch.optim`` class it reproduces, if any.
+    color : str
+        Its colour wherever one colour per method is wanted (lessons, sweeps).
+    sweep_axis : str or None
+        The hyperparameter that sweeps and basin maps vary beside the learning rate
+        (None: the learning rate is the only knob).
     """
 
     name: str
@@ -43,6 +48,8 @@ class OptimizerSpec(NamedTuple):
     hparams: dict[str, HParam]
     needs_hessian: bool
     torch_name: str | None
+    color: str
+    sweep_axis: str | None
 
 
 class _Entry(NamedTuple):
@@ -123,7 +130,17 @@ def unit_lr(base_lr):
 
 
 def register(
-    name, *, title, summary, latex, hparams, lr_rule, torch_name=None, needs_hessian=False
+    name,
+    *,
+    title,
+    summary,
+    latex,
+    hparams,
+    lr_rule,
+    color,
+    sweep_axis=None,
+    torch_name=None,
+    needs_hessian=False,
 ):
     """Register an optimizer factory (use as a decorator).
 
@@ -138,6 +155,10 @@ def register(
         the factory's signature).
     lr_rule : callable
         ``lr_rule(base_lr) -> lr`` used by :func:`suggest_lr`.
+    color : str
+        See :class:`OptimizerSpec`.
+    sweep_axis : str, optional
+        See :class:`OptimizerSpec`; must name one of ``hparams`` other than ``lr``.
     torch_name : str, optional
         The ``torch.optim`` class the optimizer reproduces.
     needs_hessian : bool
@@ -154,13 +175,17 @@ def register(
         signature = inspect.signature(factory).parameters
         if list(signature) != list(hparams):
             raise TypeError(f"{name}: hparams {list(hparams)} != signature {list(signature)}")
+        if sweep_axis is not None and (sweep_axis not in hparams or sweep_axis == "lr"):
+            raise TypeError(f"{name}: sweep_axis {sweep_axis!r} is not a hyperparameter")
         specs = {key: hparams[key]._replace(default=signature[key].default) for key in signature}
         math = "\n".join("       " + line for line in latex.splitlines())
         factory.__doc__ = (
             f"{factory.__doc__.rstrip()}\n\n    Notes\n    -----\n"
             f"    The algorithm (``optimizers.spec({name!r}).latex``):\n\n    .. math::\n\n{math}\n"
         )
-        spec = OptimizerSpec(name, title, summary, latex, specs, needs_hessian, torch_name)
+        spec = OptimizerSpec(
+            name, title, summary, latex, specs, needs_hessian, torch_name, color, sweep_axis
+        )
         _REGISTRY[name] = _Entry(factory, spec, lr_rule)
         return factory
 

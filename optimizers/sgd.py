@@ -101,6 +101,7 @@ NESTEROV_LATEX = algorithm_box(
 
 @register(
     "gd",
+    color="#d62728",
     title="Gradient descent",
     summary="Step straight downhill, the step proportional to the slope. Stable only "
     "while lr < 2 / (largest curvature); slow along flat directions, stuck at saddles.",
@@ -125,6 +126,8 @@ def gd(lr=1e-3):
 
 @register(
     "sgd",
+    color="#bcbd22",
+    sweep_axis="momentum",
     title="SGD (torch.optim.SGD)",
     summary="torch's SGD with every option: heavy-ball momentum, dampening, Nesterov "
     "and L2 weight decay.",
@@ -192,6 +195,8 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
 
 @register(
     "momentum",
+    color="#1f77b4",
+    sweep_axis="momentum",
     title="Momentum (heavy ball)",
     summary="Gradient descent with a velocity that remembers past gradients: it speeds "
     "up along consistent directions and damps zig-zags across a canyon. torch's form.",
@@ -223,6 +228,8 @@ def heavy_ball(lr=1e-3, momentum=0.9):
 
 @register(
     "momentum_ema",
+    color="#e377c2",
+    sweep_axis="beta",
     title="Momentum (moving average)",
     summary="Momentum as the moving average of gradients v = βv + (1 − β)g, as taught in "
     "Andrew Ng's course: same direction as heavy ball, steps (1 − β) times as long.",
@@ -267,6 +274,8 @@ def momentum_ema(lr=1e-3, beta=0.9):
 
 @register(
     "nesterov",
+    color="#17becf",
+    sweep_axis="momentum",
     title="Nesterov (look-ahead)",
     summary="Momentum that takes the gradient where the velocity is about to carry it, "
     "θ + μv, and so brakes before overshooting. Points θ_t + μv_t follow torch's "

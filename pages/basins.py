@@ -16,7 +16,6 @@ through_app()
 MAX_OPTIMIZERS = 4
 DEFAULT_NAMES = ("gd", "momentum", "rmsprop", "adam")
 # Besides lr, the one hyperparameter that most changes where paths go.
-KEY_HPARAMS = ("beta1", "alpha", "rho", "momentum", "beta", "damping")
 LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
 CACHE = "basins_cache"  # plain session key: survives page switches, bounded below
 CACHE_SIZE = 12
@@ -142,21 +141,20 @@ for i, col in enumerate(cols):
                 help=spec.hparams["lr"].help + " (log scale)",
             )
         }
-        for key in KEY_HPARAMS:
-            if key in spec.hparams:
-                h = spec.hparams[key]
-                top_value = 0.999 if h.high_open else float(h.high)
-                hp[key] = st.slider(
-                    key,
-                    min_value=float(h.low),
-                    max_value=min(top_value, 10.0),
-                    value=float(seeded.get(key, h.default)),
-                    step=0.001 if top_value < 1.5 else 0.01,
-                    format="%.3f",
-                    key=f"basins.{surface_name}.{i}.{name}.{key}",
-                    help=h.help,
-                )
-                break
+        key = spec.sweep_axis
+        if key is not None:
+            h = spec.hparams[key]
+            top_value = 0.999 if h.high_open else float(h.high)
+            hp[key] = st.slider(
+                key,
+                min_value=float(h.low),
+                max_value=min(top_value, 10.0),
+                value=float(seeded.get(key, h.default)),
+                step=0.001 if top_value < 1.5 else 0.01,
+                format="%.3f",
+                key=f"basins.{surface_name}.{i}.{name}.{key}",
+                help=h.help,
+            )
         others = {k: v for k, v in seeded.items() if k not in hp}
         configs.append((name, {**others, **hp}, seed.color if seed else sc.PALETTE[i]))
 

@@ -15,7 +15,6 @@ from ui.routing import through_app
 through_app()
 
 LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
-SECOND_PREFERENCE = ("beta1", "alpha", "rho", "momentum", "beta", "beta2", "damping")
 DEFAULT_RACE = ("gd", "momentum", "rmsprop", "adam")
 MAX_STEPS = 2000
 CACHE = "sweeps_cache"  # plain session key: results survive page switches, bounded below
@@ -165,7 +164,8 @@ if mode == "sweep":
         help="The optimizer to sweep; its other hyperparameters keep their defaults.",
     )
     choices = _second_choices(name)
-    default_second = next((k for k in SECOND_PREFERENCE if k in choices), None)
+    axis = optimizers.spec(name).sweep_axis
+    default_second = axis if axis in choices else None
     second = row[1].selectbox(
         "Against",
         [None, *choices],

@@ -26,22 +26,6 @@ import surfaces
 from figures.static import FONT
 from ui import scene as sc
 
-# One colour per optimizer, so a method looks the same in every lesson.
-COLORS = {
-    "gd": "#d62728",
-    "momentum": "#1f77b4",
-    "rmsprop": "#ff7f0e",
-    "adam": "#2ca02c",
-    "adagrad": "#9467bd",
-    "nesterov": "#17becf",
-    "momentum_ema": "#e377c2",
-    "adadelta": "#8c564b",
-    "newton": "#8c564b",
-    "nadam": "#1f77b4",
-    "adamw": "#9467bd",
-    "radam": "#17becf",
-    "lion": "#d62728",
-}
 GREY = "#8a8f98"
 
 
@@ -163,7 +147,7 @@ def run(name: str, color: str | None = None, **hp) -> sc.Run:
     name : str
         Optimizer registry name.
     color : str, optional
-        Path colour; defaults to the optimizer's colour in :data:`COLORS`.
+        Path colour; defaults to the optimizer's own (``optimizers.spec(name).color``).
     **hp
         Hyperparameters.
 
@@ -173,7 +157,7 @@ def run(name: str, color: str | None = None, **hp) -> sc.Run:
     """
     specs = optimizers.spec(name).hparams
     kept = {k: v for k, v in hp.items() if k == "lr" or v != specs[k].default}
-    return sc.Run(name, tuple(sorted(kept.items())), color or COLORS.get(name, sc.PALETTE[0]))
+    return sc.Run(name, tuple(sorted(kept.items())), color or optimizers.spec(name).color)
 
 
 def _matches(i, r, optimizer, index):
