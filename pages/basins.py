@@ -15,7 +15,6 @@ through_app()
 
 MAX_OPTIMIZERS = 4
 DEFAULT_NAMES = ("gd", "momentum", "rmsprop", "adam")
-# Besides lr, the one hyperparameter that most changes where paths go.
 LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
 CACHE = "basins_cache"  # plain session key: survives page switches, bounded below
 CACHE_SIZE = 12
