@@ -31,6 +31,7 @@ from PIL import Image
 
 from benchmarks.report import median_time, write_section
 from figures import export
+from figures.scale import ZScale
 
 N_FRAMES = 200
 SIZE = (1280, 560)
@@ -118,7 +119,8 @@ def make_scene(steps=500, n=100):
 def naive_animation(scene, path, writer, n_frames):
     """Save ``n_frames`` of the animation, redrawing the whole figure every frame."""
     xs, ys, runs = scene["xs"], scene["ys"], scene["runs"]
-    h = export.display_height(scene["z"], scene["z"].min(), scene["log_z"])
+    scale = ZScale.from_grid(scene["z"], scene["log_z"])
+    h = scale.heights(scene["z"])
     gx, gy = np.meshgrid(xs, ys)
     steps = export.frame_steps(runs, N_FRAMES)[:n_frames]
     fig = Figure(figsize=(SIZE[0] / 100, SIZE[1] / 100), dpi=100)
@@ -133,7 +135,7 @@ def naive_animation(scene, path, writer, n_frames):
         ax2.contourf(xs, ys, h, levels=25, cmap="viridis")
         for run in runs:
             p = run["points"][: step + 1]
-            v = export.display_height(run["values"][: step + 1], scene["z"].min(), True)
+            v = scale.heights(run["values"][: step + 1])
             ax3.plot(p[:, 0], p[:, 1], v, color=run["color"])
             ax2.plot(p[:, 0], p[:, 1], color=run["color"], label=run["label"])
         ax2.set_xlim(xs[0], xs[-1])

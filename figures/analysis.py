@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from figures.scale import ZScale
 from figures.static import FONT
 
 # The player's muted light scale, so the analysis maps look like the explorer's map and
@@ -92,18 +93,11 @@ def z_levels(z, log_z=False, z_clip=None):
         Same shape as ``z``.
     """
     z = np.asarray(z, dtype=np.float64)
-    finite = z[np.isfinite(z)]
-    if not finite.size:
+    if not np.isfinite(z).any():
         return np.full(z.shape, np.nan)
-    zmin, zmax = float(finite.min()), float(finite.max())
-    if z_clip is not None and z_clip > zmin:
-        zmax = min(zmax, float(z_clip))
-    with np.errstate(all="ignore"):
-        t = np.where(np.isfinite(z), np.minimum(z, zmax), np.nan)
-        if log_z:
-            floor = max(1e-4 * (zmax - zmin), 1e-12 * max(1.0, abs(zmin)))
-            t = np.log10(np.maximum(t - (zmin - floor), floor))
-    return t
+    if z_clip is not None and not z_clip > np.nanmin(np.where(np.isfinite(z), z, np.nan)):
+        z_clip = None  # a clip at or below the minimum would flatten the whole map
+    return ZScale.from_grid(z, log_z, z_clip).heights(z)
 
 
 def rank_levels(z):

@@ -7,9 +7,9 @@ Every export takes the same *scene data* as keyword arguments, plain NumPy array
 ``runs``
     List of dicts with ``label`` (str), ``color`` (hex), ``points`` (steps+1, 2),
     ``values`` (steps+1,), ``diverged_at`` (int, -1 = never; points after it are NaN).
-``start``, ``minima``, ``title``, ``log_z``
-    The start point, the known minima, the figure title and whether heights and colours
-    use a log scale.
+``start``, ``minima``, ``title``, ``log_z``, ``z_clip``
+    The start point, the known minima, the figure title and the height/colour scale
+    (:class:`figures.scale.ZScale`: log scale, clip), the same as the player's.
 ``settings``, ``app_version``
     Only used by the JSON export; the image exports accept and ignore them so the app can
     pass one scene dict to every export.
@@ -37,6 +37,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
+
+from figures.scale import ZScale
 
 APP_NAME = "Loss Landscape Lab"
 DEFAULT_COLOR = "#d62728"  # for a run without a colour
@@ -206,35 +208,6 @@ def load_trajectories_json(text):
 
 
 # --------------------------------------------------------------------------- frames
-def display_height(values, zmin, log_z):
-    """Map losses to the height and colour scale of the figure.
-
-    With ``log_z`` the scale is ``log10(z - zmin + 1)``: the grid's minimum maps to 0 and
-    every decade above it gets the same room, which keeps a Rosenbrock valley visible next
-    to walls thousands of times higher. Values below ``zmin`` (a run can find a lower point
-    than the grid sampled) are clamped to 0 instead of becoming NaN.
-
-    Parameters
-    ----------
-    values : array_like
-        Losses.
-    zmin : float
-        Minimum of the surface grid.
-    log_z : bool
-        Use the log scale.
-
-    Returns
-    -------
-    ndarray
-        Heights, same shape as ``values``.
-    """
-    values = np.asarray(values, dtype=float)
-    if not log_z:
-        return values
-    with np.errstate(invalid="ignore"):
-        return np.log10(np.maximum(values - zmin, 0.0) + 1.0)
-
-
 def _interp_grid(xs, ys, h, x, y):
     """Bilinear interpolation of the grid ``h`` at the points ``(x, y)`` (clamped inside)."""
     x = np.clip(x, xs[0], xs[-1])
@@ -299,6 +272,7 @@ class _SceneRenderer:
         minima=(),
         title="",
         log_z=False,
+        z_clip=None,
         size=(1280, 560),
         dpi=None,
         view=(32.0, -60.0),
@@ -317,11 +291,8 @@ class _SceneRenderer:
         # Scale fonts to the figure height too, so a square export stays legible.
         fs = 12.0 * min(1.0, math.sqrt(height / dpi / 5.6))
 
-        finite = np.isfinite(z)
-        if not finite.any():
-            raise ValueError("z has no finite value")
-        zmin = float(z[finite].min())
-        h = display_height(np.where(finite, z, np.nan), zmin, log_z)
+        scale = ZScale.from_grid(z, log_z, z_clip)
+        h = self.surface_heights = scale.heights(z)
         hmin, hmax = float(np.nanmin(h)), float(np.nanmax(h))
         if hmax <= hmin:
             hmax = hmin + 1.0
@@ -333,7 +304,7 @@ class _SceneRenderer:
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         cmap = "viridis"
-        scale_label = "log₁₀(loss − min + 1)" if log_z else "loss"
+        scale_label = scale.title()
 
         # Left: the 3-D surface. Right: the filled contour map and its colour bar.
         ax3 = fig.add_axes((0.0, 0.12, 0.47, 0.80), projection="3d")
@@ -404,7 +375,7 @@ class _SceneRenderer:
             # The 3-D axes do not clip to their box: hide the parts of a path outside the
             # domain (the contour panel clips them itself).
             p3 = np.where(inside[:, None], pts, np.nan)
-            h3 = np.clip(display_height(vals, zmin, log_z), hmin, hmax) + lift
+            h3 = np.clip(scale.heights(vals), hmin, hmax) + lift
             last = _last_finite(pts)
             k = int(run.get("diverged_at", -1))
             # The cross marks where the run left: its last finite point, pulled back onto
@@ -543,6 +514,7 @@ def render_frames(
     minima=(),
     title="",
     log_z=False,
+    z_clip=None,
     n_frames=200,
     size=(1280, 560),
     dpi=None,
@@ -561,7 +533,7 @@ def render_frames(
 
     Parameters
     ----------
-    xs, ys, z, runs, start, minima, title, log_z
+    xs, ys, z, runs, start, minima, title, log_z, z_clip
         The scene data (see the module docstring).
     n_frames : int, default 200
         Frames wanted. With more steps than frames the steps are subsampled evenly (first
@@ -584,7 +556,7 @@ def render_frames(
     """
     renderer = _SceneRenderer(
         xs=xs, ys=ys, z=z, runs=runs, start=start, minima=minima, title=title,
-        log_z=log_z, size=size, dpi=dpi, view=view,
+        log_z=log_z, z_clip=z_clip, size=size, dpi=dpi, view=view,
     )  # fmt: skip
     steps = frame_steps(runs, n_frames)
     for i, step in enumerate(steps):
@@ -787,6 +759,7 @@ def snapshot_png(
     minima=(),
     title="",
     log_z=False,
+    z_clip=None,
     step=None,
     size=(1280, 560),
     dpi=None,
@@ -798,7 +771,7 @@ def snapshot_png(
 
     Parameters
     ----------
-    xs, ys, z, runs, start, minima, title, log_z
+    xs, ys, z, runs, start, minima, title, log_z, z_clip
         The scene data (see the module docstring).
     step : int, optional
         Step to show (clamped to ``0..steps``); the last step by default.
@@ -814,7 +787,7 @@ def snapshot_png(
     """
     renderer = _SceneRenderer(
         xs=xs, ys=ys, z=z, runs=runs, start=start, minima=minima, title=title,
-        log_z=log_z, size=size, dpi=dpi, view=view,
+        log_z=log_z, z_clip=z_clip, size=size, dpi=dpi, view=view,
     )  # fmt: skip
     frame = renderer.render(renderer.steps if step is None else step)
     out = io.BytesIO()
@@ -825,7 +798,6 @@ def snapshot_png(
 __all__ = [
     "animation_gif",
     "animation_mp4",
-    "display_height",
     "frame_steps",
     "load_trajectories_csv",
     "load_trajectories_json",

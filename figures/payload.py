@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from figures._arrays import encode_array
+from figures.scale import ZScale
 
 #: Above this many steps the payload keeps every k-th step (and says so); at or below it,
 #: every step is sent and animated.
@@ -145,31 +146,6 @@ def grid_value(xs, ys, z, x, y):
     top = (1 - tx) * z[j, i] + tx * z[j, i + 1]
     bottom = (1 - tx) * z[j + 1, i] + tx * z[j + 1, i + 1]
     return float((1 - ty) * top + ty * bottom)
-
-
-def _zscale(z, log_z, z_clip, label):
-    """Numbers the browser needs to map a loss value to a height and a colour.
-
-    Linear: ``t = min(v, clip)``. Log: ``t = log10(max(min(v, clip) - shift, floor))``
-    with ``shift = zmin - floor`` and ``floor = 1e-4 * (zmax - zmin)``, so the grid spans
-    about four decades above its lowest value and paths converging below it rest on the
-    floor instead of plunging to -inf.
-    """
-    finite = z[np.isfinite(z)]
-    if finite.size == 0:
-        raise ValueError("the surface grid has no finite value")
-    zmin, zmax = float(finite.min()), float(finite.max())
-    if z_clip is not None:
-        z_clip = float(z_clip)
-        if not math.isfinite(z_clip) or z_clip <= zmin:
-            raise ValueError(f"z_clip={z_clip} must be finite and above the grid minimum {zmin}")
-        zmax = min(zmax, z_clip)
-    scale = {"log": bool(log_z), "clip": z_clip, "zmin": zmin, "zmax": zmax, "label": label}
-    if log_z:
-        floor = max(1e-4 * (zmax - zmin), 1e-12 * max(1.0, abs(zmin)))
-        scale["floor"] = floor
-        scale["shift"] = zmin - floor
-    return scale
 
 
 def _last_visible(points, values, stop, domain, pad=0.02):
@@ -305,7 +281,7 @@ def player_payload(
     if domain is None:
         domain = ((xs[0], xs[-1]), (ys[0], ys[-1]))
     domain = [[float(v) for v in domain[0]], [float(v) for v in domain[1]]]
-    zscale = _zscale(z, log_z, z_clip, z_label)
+    zscale = ZScale.from_grid(z, log_z, z_clip, z_label).as_payload()
 
     runs = [as_run(r) for r in runs]
     # Only the live runs set the animation's length; ghosts are drawn whole.

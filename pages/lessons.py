@@ -1,7 +1,8 @@
 """Lessons: a guided path through the optimizers, one preset scene per idea.
 
-The content (text, presets, controls, charts, notes) is data in the ui/lessons package (one module per lesson); this page
-only draws it. ``?lesson=N`` in the URL opens lesson N, so a teacher can link one.
+The content (text, presets, controls, charts, notes) is data in the ui/lessons package
+(one module per lesson); this page only draws it. ``?lesson=N`` in the URL opens lesson N,
+so a teacher can link one.
 """
 
 import streamlit as st

@@ -146,12 +146,6 @@ def test_frame_steps_subsample_evenly_without_repeats(scene):
     np.testing.assert_array_equal(export.frame_steps(scene["runs"], 500), np.arange(STEPS + 1))
 
 
-def test_display_height_log_scale():
-    h = export.display_height([1.0, 11.0, 101.0, 0.5], zmin=1.0, log_z=True)
-    np.testing.assert_allclose(h, [0.0, math.log10(11.0), math.log10(101.0), 0.0])
-    np.testing.assert_array_equal(export.display_height([3.0], 1.0, False), [3.0])
-
-
 def test_render_frames_size_count_and_progress(scene):
     seen = []
     frames = list(export.render_frames(**scene, n_frames=7, size=(333, 211), progress=seen.append))
