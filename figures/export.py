@@ -38,6 +38,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from figures._arrays import bilinear
 from figures.scale import ZScale
 
 APP_NAME = "Loss Landscape Lab"
@@ -208,22 +209,6 @@ def load_trajectories_json(text):
 
 
 # --------------------------------------------------------------------------- frames
-def _interp_grid(xs, ys, h, x, y):
-    """Bilinear interpolation of the grid ``h`` at the points ``(x, y)`` (clamped inside)."""
-    x = np.clip(x, xs[0], xs[-1])
-    y = np.clip(y, ys[0], ys[-1])
-    i = np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2)
-    j = np.clip(np.searchsorted(ys, y) - 1, 0, len(ys) - 2)
-    tx = (x - xs[i]) / (xs[i + 1] - xs[i])
-    ty = (y - ys[j]) / (ys[j + 1] - ys[j])
-    return (
-        h[j, i] * (1 - tx) * (1 - ty)
-        + h[j, i + 1] * tx * (1 - ty)
-        + h[j + 1, i] * (1 - tx) * ty
-        + h[j + 1, i + 1] * tx * ty
-    )
-
-
 def _last_finite(points):
     """Index of the last step whose point is finite (-1 if none is)."""
     ok = np.flatnonzero(np.isfinite(points).all(axis=1))
@@ -231,7 +216,7 @@ def _last_finite(points):
 
 
 def frame_steps(runs, n_frames):
-    """Choose the steps the frames of an animation show.
+    """Choose the steps the frames of an animation show (as the player does).
 
     Parameters
     ----------
@@ -243,16 +228,33 @@ def frame_steps(runs, n_frames):
     Returns
     -------
     ndarray of int
-        ``min(n_frames, steps + 1)`` distinct steps spread evenly from 0 to ``steps`` (both
-        included). When there are more steps than frames the step counter jumps, which the
-        "step k / n" text shows; there are never repeated frames.
+        ``min(n_frames, steps + 1)`` distinct steps spread evenly from 0 to ``steps``
+        (both included), where each run's divergence step and last finite point replace
+        the regular step nearest to them (the player keeps the same steps, see
+        :func:`figures.payload.pick_steps`), so the "diverged at step k" frame is never
+        skipped. The "step k / n" text
+        shows the jumps; there are never repeated frames.
     """
-    steps = max((len(r["points"]) - 1 for r in runs), default=0)
-    n = max(1, min(int(n_frames), steps + 1))
+    n_points = max((len(r["points"]) for r in runs), default=1)
+    keep = set()
+    for r in runs:
+        keep.add(len(r["points"]) - 1)
+        k = int(r.get("diverged_at", -1))
+        if k >= 0:
+            keep.update({k, _last_finite(np.asarray(r["points"], dtype=float).reshape(-1, 2))})
+    n = max(1, min(int(n_frames), n_points))
     if n == 1:
-        return np.array([steps])
-    # Spacing steps/(n-1) >= 1, so the rounded steps are distinct.
-    return np.round(np.linspace(0, steps, n)).astype(int)
+        return np.array([n_points - 1])
+    # Spacing (n_points - 1)/(n - 1) >= 1, so the rounded steps are distinct.
+    steps = set(np.round(np.linspace(0, n_points - 1, n)).astype(int).tolist())
+    # Each step that must be shown replaces the regular step nearest to it.
+    for k in sorted(keep - steps):
+        spare = steps - keep - {0, n_points - 1}
+        if not spare:
+            break
+        steps.remove(min(spare, key=lambda t: abs(t - k)))
+        steps.add(k)
+    return np.array(sorted(steps))
 
 
 _OUTLINE = [patheffects.Stroke(linewidth=4.5, foreground="white"), patheffects.Normal()]
@@ -351,14 +353,14 @@ class _SceneRenderer:
         marker_style = {"markeredgecolor": "black", "markeredgewidth": 1.2, "linestyle": "none"}
         if start is not None:
             sx, sy = float(start[0]), float(start[1])
-            sz = _interp_grid(xs, ys, np.nan_to_num(h, nan=hmax), sx, sy) + lift
+            sz = bilinear(xs, ys, np.nan_to_num(h, nan=hmax), sx, sy) + lift
             style = dict(marker="o", markersize=0.9 * fs, markerfacecolor="white", **marker_style)
             ax3.plot([sx], [sy], [sz], zorder=10, **style)
             ax2.plot([sx], [sy], zorder=10, **style)
             handles.append(Line2D([], [], label="start", **style))
         if len(minima):
             m = np.asarray(minima, dtype=float).reshape(-1, 2)
-            mz = _interp_grid(xs, ys, np.nan_to_num(h, nan=hmax), m[:, 0], m[:, 1]) + lift
+            mz = bilinear(xs, ys, np.nan_to_num(h, nan=hmax), m[:, 0], m[:, 1]) + lift
             style = dict(marker="*", markersize=1.4 * fs, markerfacecolor="gold", **marker_style)
             ax3.plot(m[:, 0], m[:, 1], mz, zorder=10, **style)
             ax2.plot(m[:, 0], m[:, 1], zorder=10, **style)
@@ -385,7 +387,7 @@ class _SceneRenderer:
                 cy = float(np.clip(pts[last, 1], y0, y1))
             else:
                 cx, cy = float(pts[0, 0]), float(pts[0, 1])
-            cz = float(_interp_grid(xs, ys, np.nan_to_num(h, nan=hmax), cx, cy)) + lift
+            cz = float(bilinear(xs, ys, np.nan_to_num(h, nan=hmax), cx, cy)) + lift
 
             line_kw = dict(color=color, linewidth=lw, path_effects=_OUTLINE, animated=True)
             dot_kw = dict(

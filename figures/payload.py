@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from figures._arrays import encode_array
+from figures._arrays import bilinear, encode_array
 from figures.scale import ZScale
 
 #: Above this many steps the payload keeps every k-th step (and says so); at or below it,
@@ -139,13 +139,7 @@ def grid_value(xs, ys, z, x, y):
     """
     if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
         return float("nan")
-    i = int(np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2))
-    j = int(np.clip(np.searchsorted(ys, y) - 1, 0, len(ys) - 2))
-    tx = (x - xs[i]) / (xs[i + 1] - xs[i])
-    ty = (y - ys[j]) / (ys[j + 1] - ys[j])
-    top = (1 - tx) * z[j, i] + tx * z[j, i + 1]
-    bottom = (1 - tx) * z[j + 1, i] + tx * z[j + 1, i + 1]
-    return float((1 - ty) * top + ty * bottom)
+    return float(bilinear(xs, ys, z, x, y))
 
 
 def _last_visible(points, values, stop, domain, pad=0.02):
@@ -168,21 +162,45 @@ def _last_visible(points, values, stop, domain, pad=0.02):
     return -1
 
 
-def _frame_steps(runs, n_points, max_frames):
-    """Pick the steps shown as frames: all of them, or every k-th plus the ones that matter."""
+def pick_steps(n_points, max_frames, keep=()):
+    """Choose the steps an animation shows: all of them, or every k-th plus the ones that matter.
+
+    The player and the GIF/MP4 exports both use this, so a divergence step is never
+    skipped in either.
+
+    Parameters
+    ----------
+    n_points : int
+        Steps + 1 of the longest run.
+    max_frames : int
+        Frames wanted (a few more are added for ``keep``).
+    keep : iterable of int
+        Steps that must be shown (a run's last step, its divergence step); -1 is ignored.
+
+    Returns
+    -------
+    steps : ndarray of int or None
+        Sorted distinct steps, first and last included; None when every step is a frame.
+    stride : int
+        The spacing of the regular frames.
+    """
     steps = n_points - 1
     if steps <= max_frames:
         return None, 1
-    stride = math.ceil(steps / max_frames)
-    keep = set(range(0, n_points, stride))
-    keep.add(steps)
-    # Never hide the moment a run diverges or the last point it reached.
+    stride = math.ceil(steps / max(1, max_frames))
+    chosen = set(range(0, n_points, stride)) | {steps}
+    chosen.update(int(k) for k in keep if 0 <= k <= steps)
+    return np.array(sorted(chosen), dtype=np.int64), stride
+
+
+def _must_show(runs, steps):
+    """Never hide the moment a run diverges or the last point it reached."""
+    keep = set()
     for run, last in runs:
         keep.add(len(run.values) - 1)
         if run.diverged_at >= 0:
             keep.update({min(run.diverged_at, steps), last})
-    keep.discard(-1)
-    return np.array(sorted(keep), dtype=np.int64), stride
+    return keep
 
 
 def player_payload(
@@ -298,7 +316,7 @@ def player_payload(
         with_last.append((run, last))
 
     live = [(run, last) for run, last in with_last if not run.ghost]
-    frame_steps, stride = _frame_steps(live, n_points, max_frames)
+    frame_steps, stride = pick_steps(n_points, max_frames, _must_show(live, n_points - 1))
     out_runs = []
     for run, last in with_last:
         points, values = run.points, run.values

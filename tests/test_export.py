@@ -15,6 +15,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 from figures import export
+from figures.payload import pick_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = (320, 192)  # even, so the MP4 keeps the exact size
@@ -138,10 +139,16 @@ def test_json_loader_rejects_nan_tokens():
 
 
 # --------------------------------------------------------------------------- frames
-def test_frame_steps_subsample_evenly_without_repeats(scene):
+def test_frame_steps_subsample_evenly_without_repeats_and_keep_the_divergence(scene):
     steps = export.frame_steps(scene["runs"], 12)
-    assert len(steps) == 12 and steps[0] == 0 and steps[-1] == STEPS
+    assert steps[0] == 0 and steps[-1] == STEPS and DIVERGE_AT in steps
     assert np.all(np.diff(steps) > 0)
+    assert len(steps) == 12
+    # Like the browser player's frames, which always include the divergence step.
+    player_steps, _ = pick_steps(STEPS + 1, 11, {DIVERGE_AT, STEPS})
+    assert DIVERGE_AT in player_steps
+    few = export.frame_steps(scene["runs"], 7)
+    assert len(few) == 7 and DIVERGE_AT in few and few[-1] == STEPS
     # Fewer steps than frames: one frame per step.
     np.testing.assert_array_equal(export.frame_steps(scene["runs"], 500), np.arange(STEPS + 1))
 
