@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from optimizers.base import solve2
+
 # What each recorded field is called in the maths (overrides per optimizer below).
 SYMBOLS = {
     "grad": ("g_t", "gradient"),
@@ -897,10 +899,9 @@ def _newton_latex(hp, step, lr, hessian):
     h = np.asarray(hessian, dtype=np.float64) + damping * np.eye(2)
     g = step["grad"]
     th = step["theta_prev"]
+    d = solve2(h, g)
     with np.errstate(all="ignore"):
-        det = h[0, 0] * h[1, 1] - h[0, 1] * h[1, 0]
-        d = np.array([h[1, 1] * g[0] - h[0, 1] * g[1], h[0, 0] * g[1] - h[1, 0] * g[0]]) / det
-    new = th - lr * d
+        new = th - lr * d
 
     def vec(v, digits=4):
         return (

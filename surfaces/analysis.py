@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optimizers.base import solve2
+
 
 class CriticalPoint(NamedTuple):
     """A point where the gradient vanishes, classified by the Hessian's eigenvalues."""
@@ -96,11 +98,8 @@ def _newton(surface, pts, iterations, max_step):
     """Vectorized Newton iterations on grad f = 0 with a step-length cap."""
     for i in range(iterations):
         g, h = surface.grad(pts), surface.hessian(pts)
-        a, b, c = h[:, 0, 0], h[:, 0, 1], h[:, 1, 1]
+        step = solve2(h, g)
         with np.errstate(all="ignore"):
-            det = a * c - b * b
-            step = np.stack([c * g[:, 0] - b * g[:, 1], a * g[:, 1] - b * g[:, 0]], axis=1)
-            step /= det[:, None]
             norm = np.hypot(step[:, 0], step[:, 1])
             step *= np.minimum(1.0, max_step / norm)[:, None]
         # A zero gradient needs no step (0/0 at a degenerate point would give NaN);

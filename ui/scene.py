@@ -24,6 +24,7 @@ import numpy as np
 
 import optimizers
 import surfaces
+from optimizers.sweeps import steps_within
 
 FORMULA = "formula"
 MAX_STEPS = 5000  # the player animates every step up to here
@@ -402,17 +403,14 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
     for run in runs:
         values = np.asarray(run["values"], dtype=float)
         finite = values[np.isfinite(values)]
-        arrived = None
-        if f_min is not None:
-            hits = np.flatnonzero(values - f_min <= tol)
-            arrived = int(hits[0]) if hits.size else None
+        arrived = int(steps_within(values[None], f_min, tol)[0])
         k = run["diverged_at"]
         rows.append(
             {
                 "run": run["label"],
                 "final loss": float(finite[-1]) if finite.size else None,
                 "best loss": float(finite.min()) if finite.size else None,
-                f"step within {tol:g} of the minimum": arrived,
+                f"step within {tol:g} of the minimum": None if arrived < 0 else arrived,
                 "status": f"diverged at step {k}" if k >= 0 else "finished",
             }
         )

@@ -23,6 +23,7 @@ import numpy as np
 
 import optimizers
 from figures.static import FONT
+from optimizers.sweeps import steps_within
 from ui import scene as sc
 
 GREY = "#8a8f98"
@@ -445,8 +446,8 @@ def steps_to(values, f_min, tol=1e-3):
     -------
     int or None
     """
-    hits = np.flatnonzero(np.asarray(values, dtype=float) - f_min <= tol)
-    return int(hits[0]) if hits.size else None
+    k = int(steps_within(np.asarray(values, dtype=float)[None], f_min, tol)[0])
+    return None if k < 0 else k
 
 
 def lowest_minimum(surface) -> float:
