@@ -7,6 +7,7 @@ import optimizers
 import surfaces
 from figures import analysis
 from optimizers import sweeps
+from optimizers.sweeps import LR_STOPS
 from ui import scene as sc
 from ui import sidebar
 from ui.routing import through_app
@@ -15,7 +16,6 @@ through_app()
 
 MAX_OPTIMIZERS = 4
 DEFAULT_NAMES = ("gd", "momentum", "rmsprop", "adam")
-LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
 CACHE = "basins_cache"  # plain session key: survives page switches, bounded below
 CACHE_SIZE = 12
 
@@ -133,7 +133,7 @@ for i, col in enumerate(cols):
         hp = {
             "lr": st.select_slider(
                 "Learning rate",
-                options=sorted({*LR_OPTIONS, float(lr)}),
+                options=sorted({*LR_STOPS, float(lr)}),
                 value=float(lr),
                 format_func=lambda v: f"{v:g}",
                 key=f"basins.{surface_name}.{i}.{name}.lr",

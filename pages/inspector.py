@@ -7,6 +7,7 @@ import streamlit as st
 
 import optimizers
 from figures import analysis, inspector
+from optimizers.sweeps import LR_STOPS
 from ui import compute, sidebar
 from ui import scene as sc
 from ui.routing import through_app
@@ -16,7 +17,6 @@ through_app()
 STEP = "inspector_step"
 SEEN = "inspector_seen_explorer_step"
 MAX_PICKED = 4
-LR_OPTIONS = [float(f"{m}e{e}") for e in range(-5, 2) for m in (1, 2, 5)]
 
 st.title("Step inspector")
 
@@ -49,7 +49,7 @@ if extra_name:
     suggested = sc.round_sig(optimizers.suggest_lr(extra_name, surface.lr))
     extra_lr = controls[2].select_slider(
         "Its learning rate",
-        options=sorted({*LR_OPTIONS, suggested}),
+        options=sorted({*LR_STOPS, suggested}),
         value=suggested,
         format_func=lambda v: f"{v:g}",
         help="Learning rate γ of the added optimizer (log scale); it starts at the "

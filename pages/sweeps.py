@@ -7,6 +7,7 @@ import optimizers
 import surfaces
 from figures import analysis
 from optimizers import sweeps
+from optimizers.sweeps import LR_STOPS
 from ui import compute, sidebar
 from ui import scene as sc
 from ui.player import player
@@ -14,7 +15,6 @@ from ui.routing import through_app
 
 through_app()
 
-LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
 DEFAULT_RACE = ("gd", "momentum", "rmsprop", "adam")
 MAX_STEPS = 2000
 CACHE = "sweeps_cache"  # plain session key: results survive page switches, bounded below
@@ -31,20 +31,15 @@ def _cached(key, compute_fn):
     return cache[key]
 
 
-def _round(values, digits=3):
-    """Round grid values to a few significant digits: readable labels, same runs."""
-    return np.array([float(f"{v:.{digits}g}") for v in values])
-
-
 def _second_choices(name):
     hps = optimizers.spec(name).hparams
     return [k for k, h in hps.items() if k != "lr" and h.kind == "float"]
 
 
 def _around(lr):
-    """The ``LR_OPTIONS`` range from about lr / 10 to lr * 10 (a decade each side)."""
-    lo = max((v for v in LR_OPTIONS if v <= lr / 10), default=LR_OPTIONS[0])
-    hi = min((v for v in LR_OPTIONS if v >= lr * 10), default=LR_OPTIONS[-1])
+    """The ``LR_STOPS`` range from about lr / 10 to lr * 10 (a decade each side)."""
+    lo = max((v for v in LR_STOPS if v <= lr / 10), default=LR_STOPS[0])
+    hi = min((v for v in LR_STOPS if v >= lr * 10), default=LR_STOPS[-1])
     return lo, hi
 
 
@@ -122,7 +117,7 @@ else:
     lr_key, lr_default = "sweeps.lr_range", (1e-4, 1.0)
 lr_lo, lr_hi = row[4].select_slider(
     "Learning rates",
-    options=LR_OPTIONS,
+    options=LR_STOPS,
     value=lr_default,
     format_func=lambda v: f"{v:g}",
     key=lr_key,
@@ -137,7 +132,7 @@ n_lr = row[5].slider(
     key="sweeps.rates",
     help="How many learning rates between the two ends (8 to 40).",
 )
-lrs = _round(np.geomspace(lr_lo, lr_hi, n_lr)) if lr_hi > lr_lo else np.array([lr_lo])
+lrs = sweeps.grid_values(lr_lo, lr_hi, n_lr)
 starts = np.array([[sx, sy]])
 minima = list(surface.minima)
 f_min = float(np.min(surface.value(np.array(minima)))) if minima else None
@@ -212,11 +207,7 @@ if mode == "sweep":
             help="How many values of the second hyperparameter (2 to 12).",
         )
         low, high = min(low, high), max(low, high)
-        if h.log and low > 0:
-            y_values = _round(np.geomspace(low, high, int(n_y)), 4)
-        else:
-            y_values = _round(np.linspace(low, high, int(n_y)), 4)
-        y_values = np.unique(y_values)
+        y_values = sweeps.grid_values(low, high, n_y, log=h.log, digits=4)
     metric = row[5].segmented_control(
         "Colour by",
         ["loss", "steps"],

@@ -313,27 +313,6 @@ def fmt_num(value) -> str:
     return f"{value:g}"
 
 
-def log_stops(low: float, high: float) -> tuple[float, ...]:
-    """Return friendly log-spaced values 1, 2, 3, 5 per decade between ``low`` and ``high``.
-
-    Parameters
-    ----------
-    low, high : float
-        Positive ends, inclusive.
-
-    Returns
-    -------
-    tuple of float
-    """
-    stops = []
-    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
-        for mantissa in (1, 2, 3, 5):
-            value = float(f"{mantissa}e{exponent}")
-            if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
-                stops.append(value)
-    return tuple(stops)
-
-
 # --- data helpers (plain NumPy, shared by charts, notes and tests) ---------------------
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from optimizers.sweeps import log_stops
 from ui import scene as sc
 
-from .framework import Chart, Lesson, fmt_num, hp_control, log_stops, run, step_size_chart
+from .framework import Chart, Lesson, fmt_num, hp_control, run, step_size_chart
 
-LR_STOPS = log_stops(0.001, 3.0)
+LR_STOPS = log_stops(0.001, 3.0, (1, 2, 3, 5))
 L5_PRESETS = {
     "Steep start (Booth)": sc.Scene(surface="booth", steps=200, runs=(run("adagrad", lr=0.1),)),
     "Long gentle walk (Matyas)": sc.Scene(
