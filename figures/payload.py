@@ -1,6 +1,6 @@
 """The animation player's payload: a surface grid and whole trajectories, sent once.
 
-The browser (``ui/player/player.js``) reveals each path client-side, step by step, so the
+The browser (``assets/player/player.js``) reveals each path client-side, step by step, so the
 payload holds every point exactly once and grows linearly with the number of steps. A
 frames-based Plotly animation (see :func:`figures.naive_frames_figure`) instead repeats
 the path so far in every frame and grows with steps squared.

@@ -15,7 +15,7 @@ from figures import export, player_payload
 from figures.analysis import z_levels
 from figures.scale import ZScale
 
-PLAYER_JS = Path(__file__).resolve().parents[1] / "ui" / "player" / "player.js"
+PLAYER_JS = Path(__file__).resolve().parents[1] / "assets" / "player" / "player.js"
 
 
 def test_linear_scale_clips():
