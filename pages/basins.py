@@ -9,7 +9,7 @@ from figures import analysis
 from optimizers import sweeps
 from optimizers.sweeps import LR_STOPS
 from ui import scene as sc
-from ui import sidebar
+from ui import sidebar, state
 from ui.routing import through_app
 
 through_app()
@@ -26,7 +26,7 @@ st.caption(
     "optimizer finds from where, where it gets lost, and where it blows up."
 )
 
-scene = sidebar.current_scene()
+scene = state.current_scene()
 top = st.columns([3, 3, 2, 2, 2, 3])
 surface_name = sidebar.surface_picker(
     top[0],

@@ -9,7 +9,7 @@ import optimizers
 import surfaces
 from figures import analysis
 from ui import scene as sc
-from ui import sidebar
+from ui import state
 from ui.routing import through_app
 
 through_app()
@@ -31,7 +31,7 @@ st.caption(
     "what kind of point that is, and how hard the curvature makes it for gradient descent."
 )
 
-scene = sidebar.current_scene()
+scene = state.current_scene()
 if FORMULA not in st.session_state:
     st.session_state[FORMULA] = (
         scene.formula if scene.surface == sc.FORMULA and scene.formula else EXAMPLES["Double well"]
@@ -226,7 +226,7 @@ if send_cols[0].button(
             )
             for run in runs
         )
-    sidebar.set_scene(
+    state.set_scene(
         replace(scene, surface=sc.FORMULA, formula=text, surface_params=(), start=None, runs=runs),
         reset_widgets=True,
     )

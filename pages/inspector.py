@@ -8,7 +8,7 @@ import streamlit as st
 import optimizers
 from figures import analysis, inspector
 from optimizers.sweeps import LR_STOPS
-from ui import compute, sidebar
+from ui import compute, state
 from ui import scene as sc
 from ui.routing import through_app
 
@@ -20,7 +20,7 @@ MAX_PICKED = 4
 
 st.title("Step inspector")
 
-scene = sidebar.current_scene()
+scene = state.current_scene()
 try:
     surface = scene.build_surface()
 except ValueError as err:  # a formula that no longer parses: say so, never a traceback
@@ -93,7 +93,7 @@ except ValueError as err:
 # --- which step -------------------------------------------------------------------------
 # Follow the explorer's player: when its reported step changes, jump there; otherwise
 # keep the slider where the user left it.
-explorer_step = st.session_state.get("explorer_step")
+explorer_step = state.explorer_step()
 if STEP not in st.session_state or explorer_step != st.session_state.get(SEEN):
     st.session_state[STEP] = int(min(max(explorer_step or 1, 1), scene.steps))
     st.session_state[SEEN] = explorer_step

@@ -7,7 +7,7 @@ so a teacher can link one.
 
 import streamlit as st
 
-from ui import compute, lessons, sidebar
+from ui import compute, lessons, state
 from ui.player import player
 from ui.routing import through_app
 
@@ -230,5 +230,5 @@ with st.container(horizontal=True, horizontal_alignment="distribute"):
     with st.container(horizontal=True, width="content"):
         nav_buttons(number, "bottom")
 if open_explorer:
-    sidebar.set_scene(scene, reset_widgets=True)
+    state.set_scene(scene, reset_widgets=True)
     st.switch_page("pages/explorer.py")

@@ -8,7 +8,7 @@ import surfaces
 from figures import analysis
 from optimizers import sweeps
 from optimizers.sweeps import LR_STOPS
-from ui import compute, sidebar
+from ui import compute, sidebar, state
 from ui import scene as sc
 from ui.player import player
 from ui.routing import through_app
@@ -50,7 +50,7 @@ st.caption(
     "diverges; then race optimizers fairly, each at its own best learning rate."
 )
 
-scene = sidebar.current_scene()
+scene = state.current_scene()
 mode = st.segmented_control(
     "Mode",
     ["sweep", "race"],
@@ -424,7 +424,7 @@ else:
                 help="Make this race the Explorer's scene (its surface, start, steps and runs "
                 "at their best learning rates) and go there.",
             ):
-                sidebar.set_scene(race, reset_widgets=True)
+                state.set_scene(race, reset_widgets=True)
                 st.switch_page("pages/explorer.py")
     if winners:
         player(compute.payload(race), key="race_player", height=600)
