@@ -63,6 +63,34 @@ class BasinMap(NamedTuple):
     final_values: np.ndarray
     diverged_at: np.ndarray
 
+    def summary(self, n_minima):
+        """Return one table row: the share of starts per minimum, elsewhere, diverged.
+
+        Parameters
+        ----------
+        n_minima : int
+
+        Returns
+        -------
+        dict
+            ``"minimum k"`` and ``"elsewhere"`` as percentages (text), ``"diverged"`` (a
+            count) and ``"median steps to tolerance"`` over the starts that arrived
+            (None when none did).
+        """
+        counts = self.counts(n_minima)
+        size = self.label.size
+        arrived = self.label >= 0
+        return {
+            **{
+                f"minimum {k + 1}": f"{100 * n / size:.1f}%" for k, n in enumerate(counts["minima"])
+            },
+            "elsewhere": f"{100 * counts['elsewhere'] / size:.1f}%",
+            "diverged": counts["diverged"],
+            "median steps to tolerance": (
+                float(np.median(self.steps_to_tol[arrived])) if arrived.any() else None
+            ),
+        }
+
     def counts(self, n_minima):
         """Return how many starts reached each minimum, elsewhere, and diverged.
 

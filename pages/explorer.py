@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 import figures
@@ -75,8 +74,7 @@ with tab_dist:
     else:
         st.info("This surface has no known minimum to measure the distance to.")
 with tab_table:
-    minima = np.array(surface.minima, dtype=float).reshape(-1, 2)
-    f_min = float(surface.value(minima).min()) if len(minima) else None
+    f_min = surface.f_min
     tol = st.number_input(
         "Tolerance",
         value=1e-3,

@@ -10,7 +10,13 @@ Public API (see docs/architecture.md)::
     condition_number(surface, xy), stability_bound(surface, xy)
 """
 
-from .analysis import CriticalPoint, condition_number, critical_points, stability_bound
+from .analysis import (
+    CriticalPoint,
+    condition_number,
+    critical_points,
+    minima_in_view,
+    stability_bound,
+)
 from .core import ParamSpec, Surface, SurfaceInfo
 from .datasets import DATASETS, build_dataset
 from .library import BUILTINS, build_builtin, check_params
@@ -18,6 +24,7 @@ from .library import info as _builtin_info
 from .parser import FormulaError, parse
 
 __all__ = [
+    "minima_in_view",
     "CriticalPoint",
     "FormulaError",
     "ParamSpec",

@@ -361,3 +361,19 @@ def suggest_start(surface, domain):
         return (float(ring[0, 0]), float(ring[0, 1]))
     best = np.flatnonzero(ok)[np.argmax(values[ok])]
     return (float(ring[best, 0]), float(ring[best, 1]))
+
+
+def minima_in_view(surface) -> list[tuple[float, float]]:
+    """Return the surface's known minima, else the minima found numerically in its box.
+
+    Parameters
+    ----------
+    surface : Surface
+
+    Returns
+    -------
+    list of (float, float)
+    """
+    if surface.minima:
+        return list(surface.minima)
+    return [(p.x, p.y) for p in critical_points(surface) if p.kind == "minimum"]

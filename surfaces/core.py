@@ -118,6 +118,13 @@ class Surface:
     n_samples: int = 0
     sample_grad: Callable | None = field(default=None, repr=False)
 
+    @property
+    def f_min(self) -> float | None:
+        """The lowest value over the known minima (None when none is known)."""
+        if not self.minima:
+            return None
+        return float(np.min(self.value(np.asarray(self.minima, dtype=np.float64))))
+
 
 def derivatives(expr):
     """Return the cleaned value, gradient and Hessian expressions of ``expr``.

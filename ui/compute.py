@@ -6,6 +6,9 @@ trajectories are a few hundred kilobytes at most, the player payload under 1 MB.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import streamlit as st
 
@@ -98,3 +101,46 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
         theme=theme,
         surface_id=repr(surface_key(scene)),
     )
+
+
+class _Store:
+    """A bounded, thread-safe, least-recently-used map shared by every session."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource
+def _store(kind: str, size: int) -> _Store:
+    return _Store(size)
+
+
+def cached(kind: str, key: tuple, compute_fn, *, size: int = 16, text: str = "Computing…"):
+    """Return ``compute_fn(progress)``'s result for ``key``, computed once across sessions.
+
+    For long computations that report progress while they run (basin maps, sweeps), which
+    ``st.cache_data`` cannot show: on a miss a progress bar appears and ``compute_fn``
+    gets ``progress(fraction, message)`` to move it; on a hit nothing is drawn. Bounded
+    to ``size`` results per ``kind`` (least recently used go first).
+    """
+    store = _store(kind, size)
+    value = store.get(key)
+    if value is None:
+        bar = st.progress(0.0, text=text)
+        value = compute_fn(lambda fraction, message: bar.progress(min(fraction, 1.0), message))
+        store.put(key, value)
+        bar.empty()
+    return value

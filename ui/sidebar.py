@@ -30,24 +30,6 @@ def scene_sidebar() -> sc.Scene:
     return scene
 
 
-def surface_picker(container, scene: sc.Scene, *, key: str, help: str) -> str:
-    """Draw a surface selectbox that starts at the scene's surface; return the chosen name.
-
-    The scene's typed formula is offered too when it has one ("The Explorer's formula").
-    """
-    names = surfaces.names() + ([sc.FORMULA] if scene.surface == sc.FORMULA else [])
-    titles = {n: surfaces.info(n).title for n in surfaces.names()}
-    titles[sc.FORMULA] = "The Explorer's formula"
-    return container.selectbox(
-        "Surface",
-        names,
-        index=names.index(scene.surface) if scene.surface in names else 0,
-        format_func=titles.get,
-        key=key,
-        help=help,
-    )
-
-
 # --- sections -------------------------------------------------------------------------
 
 

@@ -431,7 +431,7 @@ def steps_to(values, f_min, tol=1e-3):
 
 def lowest_minimum(surface) -> float:
     """Return the lowest value over the surface's known minima."""
-    return float(np.min(surface.value(np.array(surface.minima, dtype=float))))
+    return surface.f_min
 
 
 def schedule_rates(scene: sc.Scene, lr0: float) -> np.ndarray:
