@@ -415,3 +415,31 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
             }
         )
     return rows
+
+
+def retuned(runs, surface) -> tuple[Run, ...]:
+    """Return ``runs`` with each learning rate set to the one suggested for ``surface``.
+
+    Parameters
+    ----------
+    runs : iterable of Run
+    surface : Surface
+
+    Returns
+    -------
+    tuple of Run
+    """
+    return tuple(
+        replace(
+            run,
+            hp=tuple(
+                sorted(
+                    {
+                        **dict(run.hp),
+                        "lr": round_sig(optimizers.suggest_lr(run.optimizer, surface.lr)),
+                    }.items()
+                )
+            ),
+        )
+        for run in runs
+    )
