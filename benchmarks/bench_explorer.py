@@ -29,8 +29,9 @@ import numpy as np
 import psutil
 
 import figures
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from benchmarks.naive import naive_frames_figure
 from benchmarks.report import median_time, write_section
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port
 from ui import scene as sc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +74,7 @@ def ours(scene):
 
 def naive(scene):
     xs, ys, z, runs, kwargs = scene_data(scene)
-    return figures.naive_frames_figure(xs, ys, z, runs, **kwargs).to_json()
+    return naive_frames_figure(xs, ys, z, runs, **kwargs).to_json()
 
 
 def server_side():

@@ -572,8 +572,6 @@ def sweep_figure(
     y_label,
     z_label,
     log_z=False,
-    log_x=True,
-    log_y=False,
     reverse=False,
     best=None,
     title="",
@@ -592,10 +590,6 @@ def sweep_figure(
     x_label, y_label, z_label : str
     log_z : bool
         Colour by log10 of the value (positive values only; others left blank).
-    log_x, log_y : bool
-        Log axes; cells are placed by index and the axes labelled with the values, so
-        log spacing shows as equal cells.
-    reverse : bool
         Reverse the colour scale (so "better" is the same colour in both metrics).
     best : (int, int), optional
         ``(row, column)`` of a cell to circle (e.g. the lowest loss).
@@ -739,7 +733,6 @@ def sweep_figure(
     )
     layout["legend"] = {"orientation": "h", "y": -0.2, "x": 0, "yanchor": "top"}
     layout["showlegend"] = True
-    _ = log_x, log_y  # cells are equal whatever the spacing; kept for callers' clarity
     return {"data": data, "layout": layout}
 
 

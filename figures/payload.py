@@ -2,7 +2,7 @@
 
 The browser (``assets/player/player.js``) reveals each path client-side, step by step, so the
 payload holds every point exactly once and grows linearly with the number of steps. A
-frames-based Plotly animation (see :func:`figures.naive_frames_figure`) instead repeats
+frames-based Plotly animation (see ``benchmarks/naive.py``) instead repeats
 the path so far in every frame and grows with steps squared.
 
 Runs flagged ``ghost`` (the previous settings, drawn faintly behind the current ones) are

@@ -286,7 +286,6 @@ def test_static_figures_are_valid_plotly():
         figures.loss_figure(rs, log_y=True),
         figures.grad_norm_figure(rs),
         figures.distance_figure(rs, [(1, 1)]),
-        figures.heatmap_figure(np.random.default_rng(0).random((5, 4)), [1, 2, 3, 4], range(5)),
         figures.distance_figure(rs, []),
     ]
     for fig in figs:
@@ -299,10 +298,3 @@ def test_static_figures_are_valid_plotly():
     marks = [t for t in loss["data"] if t["mode"] == "markers+text"]
     assert len(marks) == 1 and marks[0]["text"] == ["diverged at step 60"]
     assert marks[0]["x"] == [59]
-
-
-def test_naive_frames_figure_has_one_frame_per_step():
-    xs, ys, z = grid(20)
-    fig = figures.naive_frames_figure(xs, ys, z, [spiral_run(30), spiral_run(30, seed=2)])
-    assert len(fig.frames) == 31
-    assert len(fig.frames[30].data[0].x) == 31  # the path so far
