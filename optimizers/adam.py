@@ -5,11 +5,13 @@ average of g²), ``count`` = t. ``derived(state)`` adds the bias-corrected ``mu_
 m̂_t and ``nu_hat`` = v̂_t for the step inspector.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from .base import Optimizer, algorithm_box, flag, hparam
+from .explain import Eq, adaptive_step, decayed_grad, fmt_num, moment_eqs, par, theta_eq
 from .moments import add_weight_decay, ema, ema_sq, lerp
 from .registry import (
     AMSGRAD,
@@ -247,8 +249,285 @@ def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_co
     return Optimizer(name, hp, init, update, derived=derived)
 
 
+# --- the step inspector's equations (see optimizers.explain) ---------------------
+
+
+def _rule_adam(c):
+    hp, i, t = c["hp"], c["i"], c["t"]
+    decoupled = c["name"] == "adamw"
+    eqs = []
+    g = c["grad"][i] if decoupled else decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, b1, b2 = c["lr"], c["theta_prev"][i], hp["beta1"], hp["beta2"]
+    more, m, v = moment_eqs(c, g, b1, b2)
+    eqs += more
+    v_used, v_sym = v, "v_t"
+    if hp.get("amsgrad"):
+        vmax_prev = c["prev"]["nu_max"][i]
+        v_used = max(vmax_prev, v)
+        eqs.append(
+            Eq(
+                r"v_t^{max}",
+                r"\max(v_{t-1}^{max}, v_t)",
+                rf"\max({fmt_num(vmax_prev)}, {fmt_num(v)})",
+                v_used,
+                "nu_max",
+            )
+        )
+        v_sym = r"v_t^{max}"
+    if hp.get("bias_correction", True):
+        m_hat, v_hat = m / (1 - b1**t), v_used / (1 - b2**t)
+        eqs.append(
+            Eq(
+                r"\hat m_t",
+                r"m_t / (1 - \beta_1^t)",
+                rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
+                m_hat,
+                "mu_hat",
+            )
+        )
+        eqs.append(
+            Eq(
+                r"\hat v_t",
+                rf"{v_sym} / (1 - \beta_2^t)",
+                rf"{fmt_num(v_used)} / (1 - {par(b2)}^{{{t}}})",
+                v_hat,
+                "nu_hat",
+            )
+        )
+    else:
+        m_hat, v_hat = m, v_used
+    sym, num, value = adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")
+    wd = hp.get("weight_decay", 0.0)
+    if decoupled and wd:
+        sym += r" - \gamma \lambda \theta_{t-1}"
+        num += rf" - {par(lr)} \cdot {par(wd)} \cdot {par(th)}"
+        value -= lr * wd * th
+    eqs.append(theta_eq(c, sym, num, value))
+    return eqs
+
+
+def _rule_adamax(c):
+    hp, i, t, eqs = c["hp"], c["i"], c["t"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, eps, b1, b2 = c["lr"], c["theta_prev"][i], hp["eps"], hp["beta1"], hp["beta2"]
+    m_prev, u_prev = c["prev"]["mu"][i], c["prev"]["u"][i]
+    m = b1 * m_prev + (1 - b1) * g
+    u = max(b2 * u_prev, abs(g) + eps)
+    return [
+        *eqs,
+        Eq(
+            "m_t",
+            r"\beta_1 m_{t-1} + (1 - \beta_1) g_t",
+            rf"{par(b1)} \cdot {par(m_prev)} + {par(1 - b1)} \cdot {par(g)}",
+            m,
+            "mu",
+        ),
+        Eq(
+            "u_t",
+            r"\max\big(\beta_2 u_{t-1},\ |g_t| + \epsilon\big)",
+            rf"\max\big({par(b2)} \cdot {par(u_prev)},\ {fmt_num(abs(g))} + {fmt_num(eps)}\big)",
+            u,
+            "u",
+        ),
+        theta_eq(
+            c,
+            r"\theta_{t-1} - \frac{\gamma \, m_t}{(1 - \beta_1^t) \, u_t}",
+            rf"{fmt_num(th, 7)} - \frac{{{par(lr)} \cdot {par(m)}}}{{(1 - {par(b1)}^{{{t}}}) "
+            rf"\cdot {par(u)}}}",
+            th - lr * m / ((1 - b1**t) * u),
+        ),
+    ]
+
+
+def _rule_nadam(c):
+    hp, t, eqs = c["hp"], c["t"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
+    mu_t = b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+    mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+    prod_prev = c["prev"]["mu_product"]
+    prod = prod_prev * mu_t
+    more, m, v = moment_eqs(c, g, b1, b2)
+    m_hat = mu_next * m / (1 - prod * mu_next) + (1 - mu_t) * g / (1 - prod)
+    v_hat = v / (1 - b2**t)
+    eqs += [
+        Eq(
+            r"\mu_t",
+            r"\beta_1 \big(1 - \tfrac12 \, 0.96^{t \psi}\big)",
+            rf"{par(b1)} \cdot (1 - 0.5 \cdot 0.96^{{{t} \cdot {par(psi)}}})",
+            mu_t,
+        ),
+        Eq(
+            r"\textstyle\prod_t",
+            r"\textstyle\prod_{t-1} \mu_t",
+            rf"{fmt_num(prod_prev)} \cdot {par(mu_t)}",
+            prod,
+            "mu_product",
+        ),
+        *more,
+        Eq(
+            r"\hat m_t",
+            r"\frac{\mu_{t+1} m_t}{1 - \prod_t \mu_{t+1}} + \frac{(1 - \mu_t) g_t}{1 - \prod_t}",
+            rf"\frac{{{par(mu_next)} \cdot {par(m)}}}{{1 - {par(prod)} \cdot {par(mu_next)}}} + "
+            rf"\frac{{(1 - {par(mu_t)}) \cdot {par(g)}}}{{1 - {par(prod)}}}",
+            m_hat,
+        ),
+        Eq(
+            r"\hat v_t",
+            r"v_t / (1 - \beta_2^t)",
+            rf"{fmt_num(v)} / (1 - {par(b2)}^{{{t}}})",
+            v_hat,
+            "nu_hat",
+        ),
+        theta_eq(c, *adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")),
+    ]
+    return eqs
+
+
+def _rule_radam(c):
+    hp, i, t, eqs = c["hp"], c["i"], c["t"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, eps, b1, b2 = c["lr"], c["theta_prev"][i], hp["eps"], hp["beta1"], hp["beta2"]
+    more, m, v = moment_eqs(c, g, b1, b2)
+    eqs += more
+    m_hat = m / (1 - b1**t)
+    eqs.append(
+        Eq(
+            r"\hat m_t",
+            r"m_t / (1 - \beta_1^t)",
+            rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
+            m_hat,
+            "mu_hat",
+        )
+    )
+    rho_inf = 2 / (1 - b2) - 1
+    rho = rho_inf - 2 * t * b2**t / (1 - b2**t)
+    eqs.append(
+        Eq(
+            r"\rho_t",
+            r"\rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t}",
+            rf"{fmt_num(rho_inf)} - \frac{{2 \cdot {t} \cdot {par(b2)}^{{{t}}}}}"
+            rf"{{1 - {par(b2)}^{{{t}}}}}",
+            rho,
+            "rho_t",
+        )
+    )
+    if rho > 5:
+        r = math.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+        ell = math.sqrt(1 - b2**t) / (math.sqrt(v) + eps)
+        eqs += [
+            Eq(
+                "r_t",
+                r"\sqrt{\frac{(\rho_t - 4)(\rho_t - 2) \rho_\infty}"
+                r"{(\rho_\infty - 4)(\rho_\infty - 2) \rho_t}}",
+                rf"\sqrt{{\frac{{({fmt_num(rho)} - 4)({fmt_num(rho)} - 2) "
+                rf"\cdot {fmt_num(rho_inf)}}}"
+                rf"{{({fmt_num(rho_inf)} - 4)({fmt_num(rho_inf)} - 2) \cdot {fmt_num(rho)}}}}}",
+                r,
+            ),
+            Eq(
+                "l_t",
+                r"\frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon}",
+                rf"\frac{{\sqrt{{1 - {par(b2)}^{{{t}}}}}}}"
+                rf"{{\sqrt{{{fmt_num(v)}}} + {fmt_num(eps)}}}",
+                ell,
+            ),
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma \, \hat m_t \, l_t \, r_t",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(m_hat)} \cdot {par(ell)} \cdot {par(r)}",
+                th - lr * m_hat * ell * r,
+            ),
+        ]
+    else:
+        eqs.append(
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma \hat m_t \quad (\rho_t \le 5 \text{: SGD step})",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(m_hat)}",
+                th - lr * m_hat,
+            )
+        )
+    return eqs
+
+
+def _rule_adabelief(c):
+    hp, i, t = c["hp"], c["i"], c["t"]
+    g = c["grad"][i]
+    eps_root, b1, b2 = hp["eps_root"], hp["beta1"], hp["beta2"]
+    m_prev, s_prev = c["prev"]["mu"][i], c["prev"]["s"][i]
+    m = b1 * m_prev + (1 - b1) * g
+    s = b2 * s_prev + (1 - b2) * (g - m) ** 2 + eps_root
+    m_hat, s_hat = m / (1 - b1**t), s / (1 - b2**t)
+    return [
+        Eq(
+            "m_t",
+            r"\beta_1 m_{t-1} + (1 - \beta_1) g_t",
+            rf"{par(b1)} \cdot {par(m_prev)} + {par(1 - b1)} \cdot {par(g)}",
+            m,
+            "mu",
+        ),
+        Eq(
+            "s_t",
+            r"\beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon_{root}",
+            rf"{par(b2)} \cdot {par(s_prev)} + {par(1 - b2)} \cdot ({fmt_num(g)} - {par(m)})^2 + "
+            rf"{fmt_num(eps_root)}",
+            s,
+            "s",
+        ),
+        Eq(
+            r"\hat m_t",
+            r"m_t / (1 - \beta_1^t)",
+            rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
+            m_hat,
+            "mu_hat",
+        ),
+        Eq(
+            r"\hat s_t",
+            r"s_t / (1 - \beta_2^t)",
+            rf"{fmt_num(s)} / (1 - {par(b2)}^{{{t}}})",
+            s_hat,
+            "s_hat",
+        ),
+        theta_eq(c, *adaptive_step(c, m_hat, s_hat, num_sym=r"\hat m_t", den_sym=r"\hat s_t")),
+    ]
+
+
+def _rule_lion(c):
+    hp, i = c["hp"], c["i"]
+    g, lr, th = c["grad"][i], c["lr"], c["theta_prev"][i]
+    b1, b2, wd = hp["beta1"], hp["beta2"], hp["weight_decay"]
+    m_prev = c["prev"]["mu"][i]
+    blend = b1 * m_prev + (1 - b1) * g
+    sign = float(np.sign(blend))
+    m = b2 * m_prev + (1 - b2) * g
+    sym = r"\theta_{t-1} - \gamma \big(\operatorname{sign}(c_t)" + (
+        r" + \lambda \theta_{t-1}\big)" if wd else r"\big)"
+    )
+    num = rf"{fmt_num(th, 7)} - {par(lr)} \cdot \big({fmt_num(sign)}" + (
+        rf" + {par(wd)} \cdot {par(th)}\big)" if wd else r"\big)"
+    )
+    return [
+        Eq(
+            "c_t",
+            r"\beta_1 m_{t-1} + (1 - \beta_1) g_t",
+            rf"{par(b1)} \cdot {par(m_prev)} + {par(1 - b1)} \cdot {par(g)}",
+            blend,
+        ),
+        theta_eq(c, sym, num, th - lr * (sign + wd * th)),
+        Eq(
+            "m_t",
+            r"\beta_2 m_{t-1} + (1 - \beta_2) g_t",
+            rf"{par(b2)} \cdot {par(m_prev)} + {par(1 - b2)} \cdot {par(g)}",
+            m,
+            "mu",
+        ),
+    ]
+
+
 @register(
     "adam",
+    inspector=_rule_adam,
     color="#2ca02c",
     sweep_axis="beta1",
     title="Adam",
@@ -305,6 +584,7 @@ def adam(
 
 @register(
     "adamw",
+    inspector=_rule_adam,
     color="#9467bd",
     sweep_axis="beta1",
     title="AdamW",
@@ -350,6 +630,7 @@ def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, amsgrad=
 
 @register(
     "adamax",
+    inspector=_rule_adamax,
     color="#7f7f7f",
     sweep_axis="beta1",
     title="Adamax",
@@ -407,6 +688,7 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
 
 @register(
     "nadam",
+    inspector=_rule_nadam,
     color="#1f77b4",
     sweep_axis="beta1",
     title="NAdam",
@@ -478,6 +760,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, momentum_
 
 @register(
     "radam",
+    inspector=_rule_radam,
     color="#17becf",
     sweep_axis="beta1",
     title="RAdam",
@@ -556,6 +839,7 @@ def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
 
 @register(
     "adabelief",
+    inspector=_rule_adabelief,
     color="#e377c2",
     sweep_axis="beta1",
     title="AdaBelief",
@@ -620,6 +904,7 @@ def adabelief(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, eps_root=1e-16):
 
 @register(
     "lion",
+    inspector=_rule_lion,
     color="#d62728",
     sweep_axis="beta1",
     title="Lion",

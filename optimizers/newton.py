@@ -19,6 +19,7 @@ NEWTON_LATEX = algorithm_box(
 
 @register(
     "newton",
+    inspector=None,  # one 2x2 solve, not per coordinate: figures.inspector typesets it
     color="#8c564b",
     sweep_axis="damping",
     title="Newton (damped)",
