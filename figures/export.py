@@ -329,7 +329,12 @@ class _SceneRenderer:
         # Fewer ticks: the x and y tick labels otherwise collide at the front corner.
         ax3.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
         ax3.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-        ax3.zaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+        if scale.log:  # at most three labels, in loss units like the colour bar
+            tickvals, ticktext = scale.log_ticks()
+            keep = slice(None, None, max(1, -(-len(tickvals) // 3)))
+            ax3.set_zticks(tickvals[keep], labels=ticktext[keep])
+        else:
+            ax3.zaxis.set_major_locator(MaxNLocator(3, steps=[1, 2, 2.5, 5, 10]))
         ax3.set_box_aspect(None, zoom=0.92)
 
         ax2 = fig.add_axes((0.53, 0.17, 0.37, 0.70))
@@ -345,8 +350,11 @@ class _SceneRenderer:
         cb = fig.colorbar(cs, cax=cax)
         cb.set_label(scale_label, fontsize=0.85 * fs)
         cb.ax.tick_params(labelsize=0.8 * fs)
-        cb.set_ticks(np.linspace(hmin, hmax, 5))
-        cb.ax.yaxis.set_major_formatter("{x:.3g}")
+        if scale.log:  # round losses, the player's ticks
+            tickvals, ticktext = scale.log_ticks()
+            cb.set_ticks(tickvals, labels=ticktext)
+        else:
+            cb.ax.yaxis.set_major_locator(MaxNLocator(5))
 
         # Static markers: the start point and the known minima, on both panels.
         handles = []

@@ -11,6 +11,16 @@ from typing import NamedTuple
 import numpy as np
 
 
+def short_number(v: float, digits: int = 2) -> str:
+    """Format a tick label: ``digits`` significant digits, exponent below 1e-3 or from 1e5."""
+    a = abs(v)
+    if a != 0 and (a < 1e-3 or a >= 1e5):
+        mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+        return f"{mantissa}e{int(exponent):+d}"
+    text = repr(float(f"{v:.{digits}g}"))
+    return text.removesuffix(".0")
+
+
 class ZScale(NamedTuple):
     """How a surface grid maps losses to heights and colours.
 
@@ -102,7 +112,7 @@ class ZScale(NamedTuple):
         return t
 
     def as_payload(self) -> dict:
-        """Return the numbers the browser player needs to apply :meth:`heights` itself."""
+        """Return the numbers the browser player needs: the scale and, on a log scale, ticks."""
         out = {
             "log": self.log,
             "clip": self.clip,
@@ -111,8 +121,40 @@ class ZScale(NamedTuple):
             "label": self.label,
         }
         if self.log:
-            out.update(floor=self.floor, shift=self.shift)
+            tickvals, ticktext = self.log_ticks()
+            out.update(floor=self.floor, shift=self.shift, tickvals=tickvals, ticktext=ticktext)
         return out
+
+    def log_ticks(self):
+        """Return colour-bar ticks of a log scale, labelled in loss units.
+
+        Ticks sit at round distances above the grid minimum (1, 2, 5 per decade on a short
+        scale, 1 on a long one), so for the usual minimum at 0 the labels are round losses.
+        The player and the exports both draw these.
+
+        Returns
+        -------
+        tickvals : list of float
+            Heights (as :meth:`heights` gives them).
+        ticktext : list of str
+        """
+        tlo = float(self.heights(self.zmin))
+        thi = float(self.heights(self.zmax))
+        if not thi > tlo:
+            thi = tlo + 1
+        span = thi - tlo
+        tickvals, ticktext = [], []
+        for d in range(math.floor(tlo) - 1, math.ceil(thi) + 2):
+            for m in (1, 2, 5) if span < 2.5 else (1,):
+                above = m * 10.0**d
+                if above < self.floor:
+                    continue  # distances below the floor all sit at the bottom of the scale
+                t = math.log10(above + self.zmin - self.shift)
+                spaced = not tickvals or t - tickvals[-1] > span / 14
+                if tlo - 1e-9 <= t <= thi + 1e-9 and spaced:
+                    tickvals.append(t)
+                    ticktext.append(short_number(self.zmin + above))
+        return tickvals, ticktext
 
     def title(self) -> str:
         """Axis title: the label, "(log)" on a log scale, and the clip."""

@@ -78,3 +78,18 @@ def test_player_js_transform_equals_the_python_scale(name):
     np.testing.assert_allclose(
         js, ZScale.from_grid(z, surface.log_z, surface.z_clip).heights(values), rtol=1e-15
     )
+
+
+def test_log_ticks_are_round_losses_shared_by_the_player_payload():
+    surface, xs, ys, z = _scene("rosenbrock")
+    scale = ZScale.from_grid(z, True)
+    tickvals, ticktext = scale.log_ticks()
+    assert ticktext == ["1", "10", "100", "1000"]
+    np.testing.assert_allclose(scale.heights([1.0, 10.0, 100.0, 1000.0]), tickvals, rtol=1e-12)
+    zscale = player_payload(xs, ys, z, [], log_z=True)["zscale"]
+    assert (zscale["tickvals"], zscale["ticktext"]) == (tickvals, ticktext)
+    assert ZScale.from_grid([0.0, 0.5], log_z=True).log_ticks()[1][:3] == [
+        "1.0e-4",
+        "0.001",
+        "0.01",
+    ]
