@@ -14,7 +14,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from figures import export
+from figures import export, trajectories
 from figures.payload import pick_steps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +73,7 @@ def _without_last_run(scene):
 def test_csv_reloads_with_the_csv_module_to_the_same_numbers(scene):
     text = export.trajectories_csv(scene["runs"])
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert tuple(rows[0]) == export.CSV_COLUMNS
+    assert tuple(rows[0]) == trajectories.CSV_COLUMNS
     assert len(rows) == 3 * (STEPS + 1)
     for i, run in enumerate(scene["runs"]):
         mine = [r for r in rows if int(r["run"]) == i]

@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 import optimizers
-from figures import analysis
+from figures import sweeps as sweep_figures
 from optimizers import sweeps
 from ui import compute, state
 from ui import scene as sc
@@ -196,7 +196,7 @@ def sweep_mode(setup: Setup) -> None:
         z_label, log_z, reverse = "steps to tolerance", False, False
         pick = np.where(np.isfinite(values), values, np.inf)
     best = np.unravel_index(np.argmin(pick), pick.shape) if np.isfinite(pick).any() else None
-    fig = analysis.sweep_figure(
+    fig = sweep_figures.sweep_figure(
         values,
         result.x_values,
         result.y_values,
@@ -326,7 +326,7 @@ def race_mode(setup: Setup) -> None:
             for e in entries
         ]
         st.plotly_chart(
-            analysis.lr_curves_figure(
+            sweep_figures.lr_curves_figure(
                 curves,
                 title="Final loss " + ("− f* " if f_min is not None else "") + "by learning rate",
                 log_y=f_min is not None
