@@ -109,6 +109,5 @@ lrs = sweeps.grid_values(lr_lo, lr_hi, n_lr)
 setup = sweep_modes.Setup(
     surface, surface_name, same_surface, scene, np.array([[sx, sy]]), steps, lrs,
     surface.f_min, sc.escape_radius(surface), sx, sy, first, all_names, page.key,
-    list(surface.minima),
 )  # fmt: skip
 (sweep_modes.sweep_mode if mode == "sweep" else sweep_modes.race_mode)(setup)

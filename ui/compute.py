@@ -22,35 +22,14 @@ PAYLOAD_CACHE = 64
 
 @st.cache_data(max_entries=TRAJECTORY_CACHE, show_spinner=False)
 def runs(scene: sc.Scene) -> list[dict]:
-    """Return one dict per active run: label, color, points, values, grad_norms, diverged_at.
-
-    Raises
-    ------
-    ValueError
-        From the surface (a bad formula) or an optimizer (a bad hyperparameter).
-    """
-    surface = scene.build_surface()
-    return [
-        {
-            "label": run.label(),
-            "color": run.color,
-            "points": traj.points[0],
-            "values": traj.values[0],
-            "grad_norms": traj.grad_norms[0],
-            "diverged_at": int(traj.diverged_at[0]),
-        }
-        for run, traj in zip(scene.active_runs(), sc.compute(scene, surface), strict=True)
-    ]
+    """Return :func:`ui.scene.results` of the scene, cached (ValueError on bad settings)."""
+    return sc.results(scene)
 
 
 @st.cache_data(max_entries=TRAJECTORY_CACHE, show_spinner=False)
 def internals(scene: sc.Scene) -> list[dict]:
-    """Return every active run's recorded internals (gradients, state, updates) per step."""
-    trajectories = sc.compute(scene, record=True)
-    return [
-        {"points": traj.points[0], **{k: v[0] for k, v in traj.internals.items()}}
-        for traj in trajectories
-    ]
+    """Return :func:`ui.scene.internals` of the scene, cached."""
+    return sc.internals(scene)
 
 
 def surface_key(scene: sc.Scene) -> tuple:

@@ -443,3 +443,40 @@ def retuned(runs, surface) -> tuple[Run, ...]:
         )
         for run in runs
     )
+
+
+def results(scene: Scene) -> list[dict]:
+    """Run the scene; return one dict per active run (what pages, lessons and exports draw).
+
+    Keys: ``label``, ``color``, ``points`` (steps + 1, 2), ``values``, ``grad_norms``,
+    ``diverged_at``. ``ui.compute.runs`` is this function behind ``st.cache_data``.
+
+    Raises
+    ------
+    ValueError
+        From the surface (a bad formula) or an optimizer (a bad hyperparameter).
+    """
+    surface = scene.build_surface()
+    return [
+        {
+            "label": run.label(),
+            "color": run.color,
+            "points": traj.points[0],
+            "values": traj.values[0],
+            "grad_norms": traj.grad_norms[0],
+            "diverged_at": int(traj.diverged_at[0]),
+        }
+        for run, traj in zip(scene.active_runs(), compute(scene, surface), strict=True)
+    ]
+
+
+def internals(scene: Scene) -> list[dict]:
+    """Return every active run's recorded internals per step (gradients, state, updates).
+
+    Keys: ``points``, ``lrs`` and the runner's ``internals`` (see ``optimizers.run``).
+    ``ui.compute.internals`` is this function behind ``st.cache_data``.
+    """
+    return [
+        {"points": traj.points[0], "lrs": traj.lrs, **{k: v[0] for k, v in traj.internals.items()}}
+        for traj in compute(scene, record=True)
+    ]

@@ -37,7 +37,6 @@ class Setup(NamedTuple):
     first: str
     all_names: list
     surface_key: tuple
-    minima: list
 
 
 def second_choices(name):
@@ -48,28 +47,11 @@ def second_choices(name):
 
 def sweep_mode(setup: Setup) -> None:
     """Draw the sweep: one optimizer over (learning rate, a second hyperparameter)."""
-    (
-        surface,
-        surface_name,
-        same_surface,
-        scene,
-        starts,
-        steps,
-        lrs,
-        f_min,
-        radius,
-        sx,
-        sy,
-        first,
-        all_names,
-        surface_key,
-        minima,
-    ) = setup
     row = st.columns([3, 2, 2, 2, 1, 3])
     name = row[0].selectbox(
         "Optimizer",
-        all_names,
-        index=all_names.index(first),
+        setup.all_names,
+        index=setup.all_names.index(setup.first),
         format_func=lambda n: optimizers.spec(n).title,
         key="sweeps.optimizer",
         help="The optimizer to sweep; its other hyperparameters keep their defaults.",
@@ -144,21 +126,21 @@ def sweep_mode(setup: Setup) -> None:
             help="A run has arrived at the first step whose loss is within this of the "
             "lowest known minimum.",
         )
-        if f_min is None:
+        if setup.f_min is None:
             st.info(
                 "This surface has no known minimum, so 'steps to tolerance' is undefined; "
                 "showing nothing but divergence.",
                 icon=":material/info:",
             )
 
-    cells = len(lrs) * (1 if y_values is None else len(y_values))
+    cells = len(setup.lrs) * (1 if y_values is None else len(y_values))
     key = (
         "sweep",
-        surface_key,
-        (sx, sy),
-        steps,
+        setup.surface_key,
+        (setup.sx, setup.sy),
+        setup.steps,
         name,
-        tuple(lrs),
+        tuple(setup.lrs),
         second,
         y_values is not None and tuple(y_values),
         tol if metric == "steps" else None,
@@ -166,24 +148,24 @@ def sweep_mode(setup: Setup) -> None:
 
     def run_sweep(progress):
         return sweeps.sweep(
-            surface,
+            setup.surface,
             name,
-            starts,
-            steps,
+            setup.starts,
+            setup.steps,
             "lr",
-            lrs,
+            setup.lrs,
             second,
             y_values,
-            f_min=f_min,
+            f_min=setup.f_min,
             tol=tol,
-            escape_radius=radius,
-            progress=lambda f, msg: progress(f, f"Sweeping: {msg}, {steps} steps each"),
+            escape_radius=setup.radius,
+            progress=lambda f, msg: progress(f, f"Sweeping: {msg}, {setup.steps} steps each"),
         )
 
     result = compute.cached("sweeps", key, run_sweep, text=f"Sweeping {cells} settings…")
     if metric == "loss":
-        if f_min is not None:
-            values = np.maximum(result.final_loss - f_min, 1e-16)
+        if setup.f_min is not None:
+            values = np.maximum(result.final_loss - setup.f_min, 1e-16)
             z_label = "final loss − f*"
         else:
             values = result.final_loss
@@ -207,14 +189,14 @@ def sweep_mode(setup: Setup) -> None:
         log_z=log_z,
         reverse=reverse,
         best=best,
-        title=f"{optimizers.spec(name).title} on {surface.title}, {steps} steps",
+        title=f"{optimizers.spec(name).title} on {setup.surface.title}, {setup.steps} steps",
         height=520 if second else 320,
     )
     st.plotly_chart(fig, key="sweep_chart")
     n_div = int(result.diverged.sum())
     text = (
-        f"{cells} runs of {steps} steps from ({sx:.4g}, {sy:.4g}). Diverged (dark grey, ✕): "
-        f"{n_div} of {cells}."
+        f"{cells} runs of {setup.steps} steps from ({setup.sx:.4g}, {setup.sy:.4g}). "
+        f"Diverged (dark grey, ✕): {n_div} of {cells}."
     )
     if best is not None:
         j, i = best
@@ -222,31 +204,14 @@ def sweep_mode(setup: Setup) -> None:
             f", {second} = {result.y_values[j]:g}" if second else ""
         )
         text += f", {z_label} = {values[j, i]:.3g}."
-    if metric == "loss" and f_min is not None:
-        text += f" f* = {f_min:.4g} is the lowest known minimum."
+    if metric == "loss" and setup.f_min is not None:
+        text += f" f* = {setup.f_min:.4g} is the lowest known minimum."
     st.caption(text)
 
 
 def race_mode(setup: Setup) -> None:
     """Draw the fair race: each chosen optimizer at its own best learning rate."""
-    (
-        surface,
-        surface_name,
-        same_surface,
-        scene,
-        starts,
-        steps,
-        lrs,
-        f_min,
-        radius,
-        sx,
-        sy,
-        first,
-        all_names,
-        surface_key,
-        minima,
-    ) = setup
-    active = [r.optimizer for r in scene.active_runs()]
+    active = [r.optimizer for r in setup.scene.active_runs()]
     default = list(dict.fromkeys(active))[:4] or list(DEFAULT_RACE)
     race_cols = st.columns([5, 1])
     chosen = race_cols[0].multiselect(
@@ -270,16 +235,23 @@ def race_mode(setup: Setup) -> None:
     if not chosen:
         st.info("Choose at least one optimizer.", icon=":material/info:")
         st.stop()
-    key = ("race", surface_key, (sx, sy), steps, tuple(lrs), tuple(chosen))
+    key = (
+        "race",
+        setup.surface_key,
+        (setup.sx, setup.sy),
+        setup.steps,
+        tuple(setup.lrs),
+        tuple(chosen),
+    )
 
     def run_race(progress):
         return sweeps.fair_race(
-            surface,
+            setup.surface,
             chosen,
-            starts,
-            steps,
-            lrs,
-            escape_radius=radius,
+            setup.starts,
+            setup.steps,
+            setup.lrs,
+            escape_radius=setup.radius,
             progress=lambda f, msg: progress(f, f"Tuning: {msg} done"),
         )
 
@@ -288,11 +260,11 @@ def race_mode(setup: Setup) -> None:
     winners = [e for e in entries if e.best is not None]
     losers = [e for e in entries if e.best is None]
     race = sc.Scene(
-        surface=surface_name,
-        surface_params=scene.surface_params if same_surface else (),
-        formula=scene.formula if same_surface else "",
-        start=(float(sx), float(sy)),
-        steps=steps,
+        surface=setup.surface_name,
+        surface_params=setup.scene.surface_params if setup.same_surface else (),
+        formula=setup.scene.formula if setup.same_surface else "",
+        start=(float(setup.sx), float(setup.sy)),
+        steps=setup.steps,
         runs=tuple(sc.Run(e.name, (("lr", e.best_lr),), colors[e.name]) for e in winners),
     )
     for e in losers:
@@ -319,7 +291,9 @@ def race_mode(setup: Setup) -> None:
                 "label": optimizers.spec(e.name).title,
                 "color": colors[e.name],
                 "lrs": e.lrs,
-                "final_loss": e.final_loss - f_min if f_min is not None else e.final_loss,
+                "final_loss": e.final_loss - setup.f_min
+                if setup.f_min is not None
+                else e.final_loss,
                 "diverged": e.diverged,
                 "best": e.best,
             }
@@ -328,23 +302,25 @@ def race_mode(setup: Setup) -> None:
         st.plotly_chart(
             sweep_figures.lr_curves_figure(
                 curves,
-                title="Final loss " + ("− f* " if f_min is not None else "") + "by learning rate",
-                log_y=f_min is not None
+                title="Final loss "
+                + ("− f* " if setup.f_min is not None else "")
+                + "by learning rate",
+                log_y=setup.f_min is not None
                 or all(np.nanmin(c["final_loss"]) > 0 for c in curves if c["best"] is not None),
                 height=420,
             ),
             key="race_curves",
         )
         st.caption(
-            f"Each optimizer tried the same {len(lrs)} learning rates from {lrs[0]:g} to "
-            f"{lrs[-1]:g} with {steps} steps; circles mark each one's best rate, ✕ marks "
-            "rates that diverged."
+            f"Each optimizer tried the same {len(setup.lrs)} learning rates from "
+            f"{setup.lrs[0]:g} to {setup.lrs[-1]:g} with {setup.steps} steps; circles mark each "
+            "one's best rate, ✕ marks rates that diverged."
         )
     with right:
         if winners:
             runs = compute.runs(race)
             st.markdown("**The race at the best learning rates**")
-            st.dataframe(sc.summary(runs, f_min, tol), hide_index=True, width="stretch")
+            st.dataframe(sc.summary(runs, setup.f_min, tol), hide_index=True, width="stretch")
             if st.button(
                 "Open in the explorer",
                 icon=":material/open_in_new:",

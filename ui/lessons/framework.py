@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -316,33 +317,7 @@ def fmt_num(value) -> str:
 # --- data helpers (plain NumPy, shared by charts, notes and tests) ---------------------
 
 
-class _Core:
-    """The uncached twin of :mod:`ui.compute`: the same dicts, straight from the core."""
-
-    @staticmethod
-    def runs(scene):
-        surface = scene.build_surface()
-        return [
-            {
-                "label": r.label(),
-                "color": r.color,
-                "points": t.points[0],
-                "values": t.values[0],
-                "grad_norms": t.grad_norms[0],
-                "diverged_at": int(t.diverged_at[0]),
-            }
-            for r, t in zip(scene.active_runs(), sc.compute(scene, surface), strict=True)
-        ]
-
-    @staticmethod
-    def internals(scene):
-        return [
-            {"points": t.points[0], "lrs": t.lrs, **{k: v[0] for k, v in t.internals.items()}}
-            for t in sc.compute(scene, record=True)
-        ]
-
-
-CORE = _Core()
+CORE = SimpleNamespace(runs=sc.results, internals=sc.internals)
 """A source for charts and notes that runs the core directly (for tests and scripts)."""
 
 
