@@ -34,17 +34,20 @@ def _digest(obj):
 
 def _runs(scene):
     surface = scene.build_surface()
-    return surface, [
-        {
-            "label": r.label(),
-            "color": r.color,
-            "points": t.points[0],
-            "values": t.values[0],
-            "grad_norms": t.grad_norms[0],
-            "diverged_at": int(t.diverged_at[0]),
-        }
-        for r, t in zip(scene.active_runs(), sc.compute(scene, surface), strict=True)
-    ]
+    try:  # this tree's one result type, else (an older tree) the dicts it used
+        return surface, sc.results(scene)
+    except AttributeError:
+        return surface, [
+            {
+                "label": r.label(),
+                "color": r.color,
+                "points": t.points[0],
+                "values": t.values[0],
+                "grad_norms": t.grad_norms[0],
+                "diverged_at": int(t.diverged_at[0]),
+            }
+            for r, t in zip(scene.active_runs(), sc.compute(scene, surface), strict=True)
+        ]
 
 
 def _payload(scene):

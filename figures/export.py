@@ -5,8 +5,8 @@ Every export takes the same *scene data* as keyword arguments, plain NumPy array
 ``xs (nx,)``, ``ys (ny,)``, ``z (ny, nx)``
     The surface sampled on a grid (``z[j, i]`` is the loss at ``(xs[i], ys[j])``).
 ``runs``
-    List of dicts with ``label`` (str), ``color`` (hex), ``points`` (steps+1, 2),
-    ``values`` (steps+1,), ``diverged_at`` (int, -1 = never; points after it are NaN).
+    List of ``figures.Run`` (``label``, ``color``, ``points`` (steps+1, 2), ``values``
+    (steps+1,), ``diverged_at``: -1 = never; points after it are NaN).
 ``start``, ``minima``, ``title``, ``log_z``, ``z_clip``
     The start point, the known minima, the figure title and the height/colour scale
     (:class:`figures.scale.ZScale`: log scale, clip), the same as the player's.
@@ -79,13 +79,13 @@ def frame_steps(runs, n_frames):
         skipped. The "step k / n" text
         shows the jumps; there are never repeated frames.
     """
-    n_points = max((len(r["points"]) for r in runs), default=1)
+    n_points = max((len(r.points) for r in runs), default=1)
     keep = set()
     for r in runs:
-        keep.add(len(r["points"]) - 1)
-        k = int(r.get("diverged_at", -1))
+        keep.add(len(r.points) - 1)
+        k = int(r.diverged_at)
         if k >= 0:
-            keep.update({k, _last_finite(np.asarray(r["points"], dtype=float).reshape(-1, 2))})
+            keep.update({k, _last_finite(np.asarray(r.points, dtype=float).reshape(-1, 2))})
     n = max(1, min(int(n_frames), n_points))
     if n == 1:
         return np.array([n_points - 1])
@@ -132,7 +132,7 @@ class _SceneRenderer:
         if width < 16 or height < 16:
             raise ValueError(f"size {size} is too small")
         self.size = (width, height)
-        self.steps = max((len(r["points"]) - 1 for r in runs), default=0)
+        self.steps = max((len(r.points) - 1 for r in runs), default=0)
         dpi = float(dpi) if dpi else width / BASE_WIDTH
         # Scale fonts to the figure height too, so a square export stays legible.
         fs = 12.0 * min(1.0, math.sqrt(height / dpi / 5.6))
@@ -222,16 +222,16 @@ class _SceneRenderer:
         self.runs = []
         lw = 0.2 * fs
         for run in runs:
-            color = run.get("color") or DEFAULT_COLOR
-            pts = np.asarray(run["points"], dtype=float).reshape(-1, 2)
-            vals = np.asarray(run["values"], dtype=float)
+            color = run.color or DEFAULT_COLOR
+            pts = np.asarray(run.points, dtype=float).reshape(-1, 2)
+            vals = np.asarray(run.values, dtype=float)
             inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
             # The 3-D axes do not clip to their box: hide the parts of a path outside the
             # domain (the contour panel clips them itself).
             p3 = np.where(inside[:, None], pts, np.nan)
             h3 = np.clip(scale.heights(vals), hmin, hmax) + lift
             last = _last_finite(pts)
-            k = int(run.get("diverged_at", -1))
+            k = int(run.diverged_at)
             # The cross marks where the run left: its last finite point, pulled back onto
             # the edge of the domain if it had already flown off the map.
             if last >= 0:
@@ -277,7 +277,7 @@ class _SceneRenderer:
                     path2=path2, dot2=dot2, cross2=cross2, note=note,
                 )
             )  # fmt: skip
-            label = str(run["label"]) + (f"  (✕ step {k})" if k >= 0 else "")
+            label = str(run.label) + (f"  (✕ step {k})" if k >= 0 else "")
             handles.insert(
                 len(self.runs) - 1,
                 Line2D([], [], color=color, linewidth=lw, marker="o", markersize=0.6 * fs,
@@ -579,7 +579,7 @@ def animation_gif(*, fps=20, progress=None, **scene):
         The GIF.
     """
     # The runs' colours and the markers' black and white must survive quantization.
-    keep = [run.get("color") or DEFAULT_COLOR for run in scene["runs"]] + ["#000000", "#ffffff"]
+    keep = [run.color or DEFAULT_COLOR for run in scene["runs"]] + ["#000000", "#ffffff"]
     return write_gif(render_frames(progress=progress, **scene), fps=fps, keep_colors=keep)
 
 

@@ -17,7 +17,6 @@ the paths can never disagree on it.
 import hashlib
 import json
 import math
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -36,10 +35,9 @@ THEMES = ("light", "dark")
 
 
 class Run(NamedTuple):
-    """One optimizer run, as the player needs it.
+    """One optimizer run's result: what every figure, the player and every export draw.
 
-    Any object with these attributes, or a mapping with these keys, works too
-    (``colour`` is accepted for ``color``).
+    ``ui.scene.results`` returns these; figures and exports take nothing else.
 
     Attributes
     ----------
@@ -56,6 +54,8 @@ class Run(NamedTuple):
     ghost : bool
         A run of the previous settings: drawn faintly and whole, never animated, and not
         counted for the number of steps.
+    grad_norms : numpy.ndarray or None
+        ``(steps + 1,)`` |∇f| at each position (for the gradient-norm chart).
     """
 
     label: str
@@ -64,55 +64,39 @@ class Run(NamedTuple):
     values: Any
     diverged_at: int = -1
     ghost: bool = False
-
-
-def _field(run, name, *aliases, default=None, required=True):
-    """Read ``name`` (or an alias) from a mapping or an object."""
-    for key in (name, *aliases):
-        if isinstance(run, Mapping):
-            if key in run:
-                return run[key]
-        elif hasattr(run, key):
-            return getattr(run, key)
-    if required:
-        raise ValueError(f"run {run!r:.60} has no field {name!r}")
-    return default
+    grad_norms: Any = None
 
 
 def as_run(run):
-    """Normalize a run given as a :class:`Run`, a mapping or an object.
+    """Check a :class:`Run` and return it with float64 arrays.
 
     Parameters
     ----------
-    run : Run, Mapping or object
-        Must provide ``label``, ``color`` (or ``colour``), ``points``, ``values``, and
-        optionally ``diverged_at`` (default -1) and ``ghost`` (default False).
+    run : Run
 
     Returns
     -------
     Run
-        With float64 arrays, ``points`` of shape (n, 2) and ``values`` of shape (n,).
+        With ``points`` of shape (n, 2) and ``values`` of shape (n,), float64.
 
     Raises
     ------
+    TypeError
+        If ``run`` is not a :class:`Run` (dicts and other objects are refused: one result
+        type everywhere).
     ValueError
-        If a field is missing or the shapes disagree.
+        If the shapes disagree.
     """
-    points = np.asarray(_field(run, "points"), dtype=np.float64)
-    values = np.asarray(_field(run, "values"), dtype=np.float64)
+    if not isinstance(run, Run):
+        raise TypeError(f"expected a figures.Run, got {type(run).__name__}")
+    points = np.asarray(run.points, dtype=np.float64)
+    values = np.asarray(run.values, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] < 1:
         raise ValueError(f"points must have shape (steps + 1, 2), got {points.shape}")
     if values.shape != (points.shape[0],):
         raise ValueError(f"values must have shape ({points.shape[0]},), got {values.shape}")
-    diverged = _field(run, "diverged_at", default=-1, required=False)
-    diverged = -1 if diverged is None else int(diverged)
-    return Run(
-        label=str(_field(run, "label")),
-        color=str(_field(run, "color", "colour")),
-        points=points,
-        values=values,
-        diverged_at=diverged,
-        ghost=bool(_field(run, "ghost", default=False, required=False)),
+    return run._replace(
+        points=points, values=values, diverged_at=int(run.diverged_at), ghost=bool(run.ghost)
     )
 
 
@@ -232,8 +216,8 @@ def player_payload(
     z : array_like
         Loss on the grid, shape (ny, nx), ``z[j, i] = f(xs[i], ys[j])``; NaN allowed
         (drawn as holes).
-    runs : sequence of Run, Mapping or object
-        Each with ``label``, ``color`` (or ``colour``), ``points`` (steps + 1, 2),
+    runs : sequence of Run
+        Each with ``label``, ``color``, ``points`` (steps + 1, 2),
         ``values`` (steps + 1,), ``diverged_at`` (int, -1 = never) and optionally
         ``ghost`` (bool, default False). A ``optimizers.Trajectory`` holds these for N
         runs; pass one per row. Ghost runs (the previous settings) are drawn faintly and

@@ -8,7 +8,7 @@ values, diverged_at) plus ``grad_norms`` for :func:`grad_norm_figure`.
 
 import numpy as np
 
-from figures.payload import _field, as_run
+from figures.payload import as_run
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 14}
 
@@ -72,7 +72,7 @@ def loss_figure(runs, log_y=False, *, title="Loss"):
 
     Parameters
     ----------
-    runs : sequence of Run, Mapping or object
+    runs : sequence of Run
         With ``label``, ``color``, ``points``, ``values``, ``diverged_at``.
     log_y : bool
         Log-scale y axis (non-positive values are left out).
@@ -93,7 +93,7 @@ def grad_norm_figure(runs, *, log_y=True, title="Gradient norm"):
 
     Parameters
     ----------
-    runs : sequence of Run, Mapping or object
+    runs : sequence of Run
         As for :func:`loss_figure`, each also with ``grad_norms`` (steps + 1,).
     log_y : bool
         Log-scale y axis (default: gradient norms span decades).
@@ -104,8 +104,8 @@ def grad_norm_figure(runs, *, log_y=True, title="Gradient norm"):
     -------
     dict
     """
-    norms = [np.asarray(_field(r, "grad_norms"), dtype=np.float64) for r in runs]
     runs = [as_run(r) for r in runs]
+    norms = [np.asarray(r.grad_norms, dtype=np.float64) for r in runs]
     return _line_figure(runs, norms, title, "‖∇f‖", log_y=log_y)
 
 
@@ -114,7 +114,7 @@ def distance_figure(runs, minima, *, log_y=True, title="Distance to the nearest 
 
     Parameters
     ----------
-    runs : sequence of Run, Mapping or object
+    runs : sequence of Run
         As for :func:`loss_figure`.
     minima : sequence of (x, y)
         Known minima; with none, the figure has no lines and says so in its title.

@@ -1,7 +1,6 @@
 """Trajectories as files: CSV and JSON downloads of a scene's runs, and reading them back.
 
-``runs`` are dicts with ``label``, ``color``, ``points`` (steps+1, 2), ``values`` (steps+1,)
-and ``diverged_at`` (int, -1 = never), as every export takes them (see :mod:`figures.export`).
+``runs`` are ``figures.Run`` results, as every figure and export takes them.
 """
 
 import csv
@@ -10,6 +9,8 @@ import json
 import math
 
 import numpy as np
+
+from figures.payload import Run
 
 APP_NAME = "Loss Landscape Lab"
 CSV_COLUMNS = ("run", "label", "step", "x", "y", "loss", "diverged")
@@ -49,12 +50,12 @@ def trajectories_csv(runs):
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for i, run in enumerate(runs):
-        points = np.asarray(run["points"], dtype=float)
-        values = np.asarray(run["values"], dtype=float)
-        k = int(run.get("diverged_at", -1))
+        points = np.asarray(run.points, dtype=float)
+        values = np.asarray(run.values, dtype=float)
+        k = int(run.diverged_at)
         for step, ((x, y), loss) in enumerate(zip(points.tolist(), values.tolist(), strict=True)):
             diverged = "true" if 0 <= k <= step else "false"
-            writer.writerow((i, run["label"], step, fmt(x), fmt(y), fmt(loss), diverged))
+            writer.writerow((i, run.label, step, fmt(x), fmt(y), fmt(loss), diverged))
     return buf.getvalue()
 
 
@@ -68,9 +69,8 @@ def load_trajectories_csv(text):
 
     Returns
     -------
-    list of dict
-        One dict per run, in run order, with ``label``, ``points`` (steps+1, 2),
-        ``values`` (steps+1,) and ``diverged_at`` (-1 if never). Empty fields are NaN.
+    list of figures.Run
+        One per run, in run order (``color`` empty: the CSV has none). Empty fields are NaN.
     """
 
     def num(s):
@@ -84,12 +84,13 @@ def load_trajectories_csv(text):
         rs = sorted(rows[i], key=lambda r: int(r["step"]))
         flagged = [int(r["step"]) for r in rs if r["diverged"] == "true"]
         runs.append(
-            {
-                "label": rs[0]["label"],
-                "points": np.array([[num(r["x"]), num(r["y"])] for r in rs], dtype=float),
-                "values": np.array([num(r["loss"]) for r in rs], dtype=float),
-                "diverged_at": flagged[0] if flagged else -1,
-            }
+            Run(
+                label=rs[0]["label"],
+                color="",  # the CSV has no colours
+                points=np.array([[num(r["x"]), num(r["y"])] for r in rs], dtype=float),
+                values=np.array([num(r["loss"]) for r in rs], dtype=float),
+                diverged_at=flagged[0] if flagged else -1,
+            )
         )
     return runs
 
@@ -127,13 +128,13 @@ def trajectories_json(runs, settings, app_version):
     """
     out_runs = []
     for run in runs:
-        points = np.asarray(run["points"], dtype=float)
-        values = np.asarray(run["values"], dtype=float)
+        points = np.asarray(run.points, dtype=float)
+        values = np.asarray(run.values, dtype=float)
         out_runs.append(
             {
-                "label": str(run["label"]),
-                "color": str(run.get("color", "")),
-                "diverged_at": int(run.get("diverged_at", -1)),
+                "label": str(run.label),
+                "color": str(run.color),
+                "diverged_at": int(run.diverged_at),
                 "points": [_finite_or_none(p) for p in points.tolist()],
                 "values": _finite_or_none(values.tolist()),
             }
@@ -157,9 +158,8 @@ def load_trajectories_json(text):
     Returns
     -------
     dict
-        ``app``, ``version``, ``settings`` and ``runs``; each run has ``label``, ``color``,
-        ``diverged_at`` (int), ``points`` float array (steps+1, 2) and ``values`` float
-        array (steps+1,), with NaN where the file has ``null``.
+        ``app``, ``version``, ``settings`` and ``runs`` (a list of ``figures.Run``, NaN
+        where the file has ``null``).
     """
     doc = json.loads(text, parse_constant=_reject_constant)
     runs = []
@@ -168,5 +168,5 @@ def load_trajectories_json(text):
             [[math.nan if v is None else v for v in p] for p in run["points"]], dtype=float
         ).reshape(-1, 2)
         values = np.array([math.nan if v is None else v for v in run["values"]], dtype=float)
-        runs.append({**run, "points": points, "values": values})
+        runs.append(Run(run["label"], run["color"], points, values, int(run["diverged_at"])))
     return {**doc, "runs": runs}

@@ -54,9 +54,9 @@ if state.new_player_value(value):
 if not runs:
     st.stop()
 
-diverged = [r for r in runs if r["diverged_at"] >= 0]
+diverged = [r for r in runs if r.diverged_at >= 0]
 for r in diverged:
-    st.warning(f"**{r['label']}** diverged at step {r['diverged_at']}.", icon=":material/warning:")
+    st.warning(f"**{r.label}** diverged at step {r.diverged_at}.", icon=":material/warning:")
 
 tab_loss, tab_grad, tab_dist, tab_table, tab_share = st.tabs(
     ["Loss", "Gradient norm", "Distance to minimum", "Summary", "Share & download"]

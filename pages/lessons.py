@@ -79,9 +79,9 @@ except ValueError as err:  # never a traceback: say what is wrong and stop this 
 
 player(payload, key=f"lesson{number}.player", height=600)
 for r in runs:
-    if r["diverged_at"] >= 0:
+    if r.diverged_at >= 0:
         st.warning(
-            f"**{r['label']}** diverged at step {r['diverged_at']}: its path ran off far "
+            f"**{r.label}** diverged at step {r.diverged_at}: its path ran off far "
             "beyond the map, so the run stopped there.",
             icon=":material/warning:",
         )

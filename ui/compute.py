@@ -21,7 +21,7 @@ PAYLOAD_CACHE = 64
 
 
 @st.cache_data(max_entries=TRAJECTORY_CACHE, show_spinner=False)
-def runs(scene: sc.Scene) -> list[dict]:
+def runs(scene: sc.Scene) -> list:
     """Return :func:`ui.scene.results` of the scene, cached (ValueError on bad settings)."""
     return sc.results(scene)
 
@@ -62,7 +62,7 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
     surface = scene.build_surface()
     xs, ys, z = grid(surface_key(scene))
     ghost_runs = [
-        {**run, "label": f"before: {run['label']}", "ghost": True}
+        run._replace(label=f"before: {run.label}", ghost=True)
         for ghost in ghosts
         for run in runs(ghost)
     ]

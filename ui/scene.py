@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+import figures
 import optimizers
 import surfaces
 from optimizers.sweeps import steps_within
@@ -401,13 +402,13 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
     """
     rows = []
     for run in runs:
-        values = np.asarray(run["values"], dtype=float)
+        values = np.asarray(run.values, dtype=float)
         finite = values[np.isfinite(values)]
         arrived = int(steps_within(values[None], f_min, tol)[0])
-        k = run["diverged_at"]
+        k = run.diverged_at
         rows.append(
             {
-                "run": run["label"],
+                "run": run.label,
                 "final loss": float(finite[-1]) if finite.size else None,
                 "best loss": float(finite.min()) if finite.size else None,
                 f"step within {tol:g} of the minimum": None if arrived < 0 else arrived,
@@ -445,11 +446,10 @@ def retuned(runs, surface) -> tuple[Run, ...]:
     )
 
 
-def results(scene: Scene) -> list[dict]:
-    """Run the scene; return one dict per active run (what pages, lessons and exports draw).
+def results(scene: Scene) -> list[figures.Run]:
+    """Run the scene; return one ``figures.Run`` per active run (what everything draws).
 
-    Keys: ``label``, ``color``, ``points`` (steps + 1, 2), ``values``, ``grad_norms``,
-    ``diverged_at``. ``ui.compute.runs`` is this function behind ``st.cache_data``.
+    ``ui.compute.runs`` is this function behind ``st.cache_data``.
 
     Raises
     ------
@@ -458,14 +458,14 @@ def results(scene: Scene) -> list[dict]:
     """
     surface = scene.build_surface()
     return [
-        {
-            "label": run.label(),
-            "color": run.color,
-            "points": traj.points[0],
-            "values": traj.values[0],
-            "grad_norms": traj.grad_norms[0],
-            "diverged_at": int(traj.diverged_at[0]),
-        }
+        figures.Run(
+            label=run.label(),
+            color=run.color,
+            points=traj.points[0],
+            values=traj.values[0],
+            diverged_at=int(traj.diverged_at[0]),
+            grad_norms=traj.grad_norms[0],
+        )
         for run, traj in zip(scene.active_runs(), compute(scene, surface), strict=True)
     ]
 

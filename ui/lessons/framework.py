@@ -483,7 +483,7 @@ def line_chart(series, *, ylabel, xlabel="step", log_y=False, y_range=None, heig
 
 
 def _loss_series(runs, **extra):
-    return [{"name": r["label"], "color": r["color"], "y": r["values"], **extra} for r in runs]
+    return [{"name": r.label, "color": r.color, "y": r.values, **extra} for r in runs]
 
 
 def loss_chart(scene, source):

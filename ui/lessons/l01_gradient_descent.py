@@ -33,10 +33,10 @@ def _l1_chart(scene, source):
     runs = []
     for name, preset in L1_PRESETS.items():
         (r,) = source.runs(preset)
-        runs.append({**r, "label": f"{name.lower()} (lr {fmt_num(get_hp(preset, 'lr'))})"})
+        runs.append(r._replace(label=f"{name.lower()} (lr {fmt_num(get_hp(preset, 'lr'))})"))
     if all(abs(get_hp(p, "lr") - lr) > 1e-12 for p in L1_PRESETS.values()):
         (r,) = source.runs(scene)
-        runs.append({**r, "label": f"yours (lr {fmt_num(lr)})", "color": "#111111"})
+        runs.append(r._replace(label=f"yours (lr {fmt_num(lr)})", color="#111111"))
     # Cap the axis: a diverging run would otherwise squash the converging ones.
     return line_chart(_loss_series(runs), ylabel="loss", log_y=True, y_range=(1e-12, 1e3))
 

@@ -38,11 +38,11 @@ def _l2_chart(scene, source):
     # The loss above its minimum, on a log axis: full batch keeps falling, SGD hits a floor.
     f_min = lowest_minimum(scene.build_surface())
     (full,) = source.runs(_full_batch(scene))
-    series = [{"name": "full batch", "color": GREY, "y": full["values"] - f_min, "dash": "dot"}]
+    series = [{"name": "full batch", "color": GREY, "y": full.values - f_min, "dash": "dot"}]
     if scene.batch_size:
         (mine,) = source.runs(scene)
         name = f"batch {scene.batch_size}"
-        series.append({"name": name, "color": mine["color"], "y": mine["values"] - f_min})
+        series.append({"name": name, "color": mine.color, "y": mine.values - f_min})
     return line_chart(series, ylabel="loss above the minimum", log_y=True, y_range=(1e-6, 30))
 
 
@@ -51,13 +51,13 @@ def _l2_notes(scene, source):
     (mine,) = source.runs(scene)
     half = scene.steps // 2
     notes = [
-        f"Full batch: path length **{path_length(full['points']):.3g}**, loss spread over the "
-        f"second half (std) **{np.nanstd(full['values'][half:]):.2g}**.",
+        f"Full batch: path length **{path_length(full.points):.3g}**, loss spread over the "
+        f"second half (std) **{np.nanstd(full.values[half:]):.2g}**.",
     ]
     if scene.batch_size:
         notes.append(
-            f"Batch {scene.batch_size}: path length **{path_length(mine['points']):.3g}**, "
-            f"loss spread **{np.nanstd(mine['values'][half:]):.2g}**. Each step used "
+            f"Batch {scene.batch_size}: path length **{path_length(mine.points):.3g}**, "
+            f"loss spread **{np.nanstd(mine.values[half:]):.2g}**. Each step used "
             f"{scene.batch_size} of {L2_SAMPLES} samples, so it cost "
             f"{scene.batch_size / L2_SAMPLES:.0%} of a full-batch step."
         )

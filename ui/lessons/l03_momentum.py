@@ -41,8 +41,8 @@ def _l3_notes(scene, source):
     notes = []
     for r in source.runs(scene):
         notes.append(
-            f"**{r['label']}**: loss after {scene.steps} steps **{r['values'][-1]:.2g}**, "
-            f"{reversals(r['points'][:, 1])} reversals across the canyon."
+            f"**{r.label}**: loss after {scene.steps} steps **{r.values[-1]:.2g}**, "
+            f"{reversals(r.points[:, 1])} reversals across the canyon."
         )
     return notes
 

@@ -26,20 +26,18 @@ L4_PRESETS = {
 def _l4_positions(scene, source):
     surface = scene.build_surface()
     start, target = scene.start_point(surface), surface.minima[0]
-    return [(r, along(r["points"], start, target)) for r in source.runs(scene)]
+    return [(r, along(r.points, start, target)) for r in source.runs(scene)]
 
 
 def _l4_chart(scene, source):
-    series = [
-        {"name": r["label"], "color": r["color"], "y": s} for r, s in _l4_positions(scene, source)
-    ]
+    series = [{"name": r.label, "color": r.color, "y": s} for r, s in _l4_positions(scene, source)]
     return line_chart(series, ylabel="position (0 = minimum)")
 
 
 def _l4_notes(scene, source):
     return [
-        f"**{r['label']}**: farthest past the minimum **{max(np.nanmax(s), 0.0):.3g}**, "
-        f"loss after {scene.steps} steps {r['values'][-1]:.2g}."
+        f"**{r.label}**: farthest past the minimum **{max(np.nanmax(s), 0.0):.3g}**, "
+        f"loss after {scene.steps} steps {r.values[-1]:.2g}."
         for r, s in _l4_positions(scene, source)
     ]
 

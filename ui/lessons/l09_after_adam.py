@@ -27,9 +27,9 @@ def _l9_notes(scene, source):
     if not scene.active_runs():
         return ["No racer is switched on: pick at least one above."]
     return [
-        f"**{r['label']}**: loss after {scene.steps} steps **{r['values'][-1]:.2g}**"
-        + (f", diverged at step {r['diverged_at']}" if r["diverged_at"] >= 0 else "")
-        + f"; distance to the minimum {_distance_to_min(scene, r['points']):.2g}."
+        f"**{r.label}**: loss after {scene.steps} steps **{r.values[-1]:.2g}**"
+        + (f", diverged at step {r.diverged_at}" if r.diverged_at >= 0 else "")
+        + f"; distance to the minimum {_distance_to_min(scene, r.points):.2g}."
         for r in source.runs(scene)
     ]
 

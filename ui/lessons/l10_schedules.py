@@ -92,11 +92,11 @@ def _l10_rates_chart(scene, source):
 def _l10_loss_chart(scene, source):
     f_min = lowest_minimum(scene.build_surface())
     (const,) = source.runs(_constant(scene))
-    series = [{"name": "constant", "color": GREY, "y": const["values"] - f_min, "dash": "dot"}]
+    series = [{"name": "constant", "color": GREY, "y": const.values - f_min, "dash": "dot"}]
     if scene.schedule != "constant":
         (mine,) = source.runs(scene)
         title = optimizers.SCHEDULES[scene.schedule].title
-        series.append({"name": title, "color": "#d62728", "y": mine["values"] - f_min})
+        series.append({"name": title, "color": "#d62728", "y": mine.values - f_min})
     return line_chart(series, ylabel="loss above the minimum", log_y=True, y_range=(1e-5, 30))
 
 
@@ -126,8 +126,8 @@ def _l10_notes(scene, source):
         f"Learning rate: {rates[0]:.3g} at step 1, {rates.max():.3g} at most, "
         f"**{rates[-1]:.3g}** at the last step.",
         f"Loss above the minimum, averaged over the last 50 steps: constant "
-        f"**{tail_excess(const['values'], f_min):.3g}**, this schedule "
-        f"**{tail_excess(mine['values'], f_min):.3g}**.",
+        f"**{tail_excess(const.values, f_min):.3g}**, this schedule "
+        f"**{tail_excess(mine.values, f_min):.3g}**.",
     ]
 
 

@@ -23,7 +23,7 @@ Y0_STOPS = (0.0, 1e-6, 1e-4, 1e-3, 1e-2, 0.1)
 
 def _l11_chart(scene, source):
     series = [
-        {"name": r["label"], "color": r["color"], "y": np.linalg.norm(r["points"], axis=1)}
+        {"name": r.label, "color": r.color, "y": np.linalg.norm(r.points, axis=1)}
         for r in source.runs(scene)
     ]
     return line_chart(series, ylabel="distance from the saddle", y_range=(0, 2.5))
@@ -32,14 +32,14 @@ def _l11_chart(scene, source):
 def _l11_notes(scene, source):
     notes = []
     for r in source.runs(scene):
-        dist = np.linalg.norm(r["points"], axis=1)
-        k = r["diverged_at"]
+        dist = np.linalg.norm(r.points, axis=1)
+        k = r.diverged_at
         end = (
             f"ran off the map (stopped at step {k})"
             if k >= 0
-            else f"ends at ({r['points'][-1, 0]:.2g}, {r['points'][-1, 1]:.2g})"
+            else f"ends at ({r.points[-1, 0]:.2g}, {r.points[-1, 1]:.2g})"
         )
-        notes.append(f"**{r['label']}**: closest to the saddle {np.nanmin(dist):.2g}; {end}.")
+        notes.append(f"**{r.label}**: closest to the saddle {np.nanmin(dist):.2g}; {end}.")
     return notes
 
 

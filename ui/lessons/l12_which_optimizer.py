@@ -81,7 +81,7 @@ def race_table(scene, source):
         times = {}
         for r, data in zip(preset.active_runs(), source.runs(preset), strict=True):
             name = optimizers.spec(r.optimizer).title.split(" (")[0]
-            times[name] = steps_to(data["values"], f_min, L12_TOL)
+            times[name] = steps_to(data.values, f_min, L12_TOL)
             row[name] = times[name]
         reached = {k: v for k, v in times.items() if v is not None}
         row["fastest"] = min(reached, key=reached.get) if reached else "none"
