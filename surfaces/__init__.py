@@ -10,6 +10,7 @@ Public API (see docs/architecture.md)::
     condition_number(surface, xy), stability_bound(surface, xy)
 """
 
+from . import datasets, library
 from .analysis import (
     CriticalPoint,
     condition_number,
@@ -18,12 +19,11 @@ from .analysis import (
     stability_bound,
 )
 from .core import ParamSpec, Surface, SurfaceInfo
-from .datasets import DATASETS, build_dataset
-from .library import BUILTINS, build_builtin, check_params
-from .library import info as _builtin_info
+from .library import check_params
 from .parser import FormulaError, parse
 
 __all__ = [
+    "ENTRIES",
     "minima_in_view",
     "CriticalPoint",
     "FormulaError",
@@ -40,6 +40,10 @@ __all__ = [
 ]
 
 
+ENTRIES = {**library.ENTRIES, **datasets.ENTRIES}
+"""Every named surface, in the order the app shows them: one entry protocol for all."""
+
+
 def names():
     """Names of the built-in surfaces, in the order the app shows them.
 
@@ -47,15 +51,13 @@ def names():
     -------
     list of str
     """
-    return [*BUILTINS, *DATASETS]
+    return list(ENTRIES)
 
 
-def _spec(name):
-    if name in BUILTINS:
-        return BUILTINS[name].params
-    if name in DATASETS:
-        return DATASETS[name]["params"]
-    raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(names())}")
+def _entry(name):
+    if name not in ENTRIES:
+        raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(names())}")
+    return ENTRIES[name]
 
 
 def info(name):
@@ -76,11 +78,7 @@ def info(name):
     ValueError
         For an unknown name.
     """
-    _spec(name)
-    if name in BUILTINS:
-        return _builtin_info(name)
-    d = DATASETS[name]
-    return SurfaceInfo(d["title"], d["description"], dict(d["params"]), d["source"])
+    return _entry(name).info
 
 
 def get(name, **params):
@@ -103,7 +101,5 @@ def get(name, **params):
     ValueError
         For an unknown name or parameter, or a value outside its range.
     """
-    key = check_params(name, _spec(name), params)
-    if name in BUILTINS:
-        return build_builtin(name, key)
-    return build_dataset(name, key)
+    entry = _entry(name)
+    return entry.build(check_params(name, entry.info.params, params))

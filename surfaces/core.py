@@ -50,6 +50,18 @@ class SurfaceInfo(NamedTuple):
     source: str
 
 
+class Entry(NamedTuple):
+    """One named surface of the library: what to show before building, and how to build.
+
+    Built-ins (``surfaces/library.py``) and dataset surfaces (``surfaces/datasets.py``)
+    are both entries; ``surfaces.get`` validates the parameters against ``info.params``
+    and calls ``build(key)`` with the sorted ``(name, value)`` pairs.
+    """
+
+    info: SurfaceInfo
+    build: Callable[[tuple], Surface]
+
+
 class Derivatives(NamedTuple):
     """The three vectorized callables of a surface."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from . import analysis, core
-from .core import ParamSpec, Surface, SurfaceInfo
+from .core import Entry, ParamSpec, Surface, SurfaceInfo
 
 SFU = "Surjanovic & Bingham, Virtual Library of Simulation Experiments, sfu.ca/~ssurjano/{}.html"
 JY = (
@@ -416,3 +416,7 @@ def info(name):
     """Describe a built-in (title, description, parameter specs, source)."""
     entry = BUILTINS[name]
     return SurfaceInfo(entry.title, entry.description, dict(entry.params), entry.source)
+
+
+ENTRIES = {name: Entry(info(name), functools.partial(build_builtin, name)) for name in BUILTINS}
+"""The built-ins as library entries (see ``surfaces.core.Entry``)."""
