@@ -1,7 +1,8 @@
 """Pure-NumPy optimizers that reproduce torch.optim, the teaching forms, and the runner.
 
-Every optimizer works on (N, 2) arrays: N start points moved at once. Build one with
-``make(name, **hp)``, describe it with ``spec(name)``, run it with ``run(...)``.
+Every optimizer works on (N, D) arrays (D = 2 on the app's surfaces): N points moved at
+once. Build one with ``make(name, **hp)``, describe it with ``spec(name)``, run it with
+``run(...)``.
 """
 
 # Importing the modules registers their optimizers; this order is the order of names().

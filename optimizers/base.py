@@ -2,7 +2,8 @@
 
 An optimizer is a pair of pure functions in the style of optax: ``init(params) -> state``
 and ``update(grads, state, params, lr, hess=None) -> (updates, state)``. Arrays are
-``(N, 2)``: one row per start point, so one call moves every start point at once.
+``(N, D)`` (D = 2 on the app's surfaces, Newton D = 2 only): one row per start point,
+so one call moves every start point at once.
 """
 
 from collections.abc import Callable
@@ -27,7 +28,7 @@ class Optimizer(NamedTuple):
         rate; the runner turns it into ``lr_t`` with the schedule and passes that to
         ``update``, so no optimizer stores a learning rate in its state.
     init : callable
-        ``init(params) -> state`` with ``params`` of shape (N, 2). Array fields of the
+        ``init(params) -> state`` with ``params`` of shape (N, D). Array fields of the
         state have one row per start point (leading dimension N); scalar fields
         (``count``, ``mu_product``) are shared by all rows, because all rows take
         their t-th step together.

@@ -2,8 +2,11 @@
 
 ``run`` needs only an object with ``value`` and ``grad`` (plus ``hessian`` for Newton,
 ``n_samples`` and ``sample_grad`` for mini-batches), so it imports nothing from
-``surfaces``. Divergence is detected, never hidden: a row whose point, value or
-gradient becomes non-finite, or whose point leaves the escape radius, stops there.
+``surfaces``. Parameters are (N, D) for any D >= 1: D = 2 for the app's surfaces, D =
+4H + 1 for ``surfaces.network``; a surface may declare ``dim`` (default 2).
+
+Divergence is detected, never hidden: a row whose point, value or gradient becomes
+non-finite, or whose point leaves the escape radius, stops there.
 """
 
 from typing import NamedTuple
@@ -33,12 +36,13 @@ class Trajectory(NamedTuple):
 
     Attributes
     ----------
-    points : ndarray, shape (N, steps + 1, 2)
+    points : ndarray, shape (N, steps + 1, D)
         ``points[:, 0]`` are the starts; NaN after a row's divergence step.
     values : ndarray, shape (N, steps + 1)
         f at each point.
     grad_norms : ndarray, shape (N, steps + 1)
-        |∇f| at each point (the exact, noise-free, full-batch gradient).
+        |∇f| at each point (the exact, noise-free, full-batch gradient), computed
+        with scaling where ∇f·∇f would overflow, so a finite gradient has a finite norm.
     diverged_at : ndarray of int, shape (N,)
         -1 if the row never diverged, else the first step k whose point, value or
         gradient was non-finite or whose point was farther than ``escape_radius``
@@ -49,7 +53,7 @@ class Trajectory(NamedTuple):
         Empty unless ``record=True``; then ``"grad"`` (the gradient the update used:
         noisy, mini-batch or look-ahead), ``"update"`` (``points[:, t] -
         points[:, t - 1]``), ``"step_size"`` (``|update| / |grad|`` per coordinate),
-        all (N, steps, 2); every state field after each step (N, steps, 2), shared
+        all (N, steps, D); every state field after each step (N, steps, D), shared
         scalars such as ``count`` repeated per row as (N, steps); and the optimizer's
         derived quantities (e.g. ``mu_hat``, ``nu_hat``) the same way. NaN after a
         row's divergence step.
@@ -81,13 +85,13 @@ def run(
     Parameters
     ----------
     surface : object
-        Has ``value(xy) -> (N,)`` and ``grad(xy) -> (N, 2)``; ``hessian(xy) -> (N, 2, 2)``
-        if ``opt.needs_hessian``; ``n_samples`` and ``sample_grad(xy, idx)`` for
-        mini-batches.
+        Has ``value(w) -> (N,)`` and ``grad(w) -> (N, D)``; ``hessian(w) -> (N, 2, 2)``
+        if ``opt.needs_hessian`` (Newton: D = 2 only); ``n_samples`` and
+        ``sample_grad(w, idx)`` for mini-batches; optionally ``dim`` (D, default 2).
     opt : Optimizer
         From :func:`optimizers.make`. Its ``hp["lr"]`` is the base learning rate.
-    starts : array_like, shape (N, 2)
-        Finite start points.
+    starts : array_like, shape (N, D)
+        Finite start points; D must equal ``surface.dim`` (2 if it has none).
     steps : int
         Number of steps, 1..20,000; ``N * steps`` at most ``MAX_WORK`` (40,000,000).
     schedule : callable, optional
@@ -103,7 +107,7 @@ def run(
         Seed of the noise and batch draws. Same seed, same draws for every
         optimizer (common random numbers): ``np.random.default_rng(seed).spawn(2)``
         gives one generator for noise, one for batches; each step draws noise as
-        ``standard_normal((N, 2))`` (the same numbers as one (steps, N, 2) draw up
+        ``standard_normal((N, D))`` (the same numbers as one (steps, N, D) draw up
         front) and batches for all N rows, whether or not a row has stopped.
     escape_radius : float
         A point farther than this from the origin counts as diverged.
@@ -117,10 +121,10 @@ def run(
     Raises
     ------
     ValueError
-        Bad ``steps``, ``starts`` (not finite, not (N, 2)), ``N * steps`` above
+        Bad ``steps``, ``starts`` (not finite, not (N, D)), ``N * steps`` above
         ``MAX_WORK``, negative ``noise``, non-positive ``escape_radius``, a
         ``batch_size`` on a surface without samples, a Newton run on a surface without
-        a Hessian, or a schedule giving negative or non-finite rates.
+        a Hessian or with D != 2, or a schedule giving negative or non-finite rates.
 
     Notes
     -----
@@ -132,17 +136,17 @@ def run(
         surface, opt, starts, steps, noise, batch_size, seed, escape_radius
     )
     lrs = _learning_rates(schedule, opt.hp["lr"], steps)
-    n = len(starts)
+    n, dim = starts.shape
     noise_rng, batch_rng = np.random.default_rng(seed).spawn(2)
     minibatch = batch_size is not None and batch_size < surface.n_samples
-    box = escape_radius / np.sqrt(2)
+    box = escape_radius / np.sqrt(dim)
     limit = escape_radius**2
 
-    points = np.empty((steps + 1, n, 2))
+    points = np.empty((steps + 1, n, dim))
     values = np.empty((steps + 1, n))
-    grad_norms = np.empty((steps + 1, n))  # squared until the end
+    grad_norms = np.empty((steps + 1, n))
     diverged_at = np.full(n, -1)
-    recorder = _Recorder(steps, n) if record else None
+    recorder = _Recorder(steps, n, dim) if record else None
     lr_list = lrs.tolist()  # Python floats: cheaper scalar arithmetic in update()
     # Output rows still running: all of them (written in place, no copies) until the
     # first divergence, then an index array.
@@ -155,7 +159,7 @@ def run(
         value, g = surface.value(p), surface.grad(p)
         for t in range(steps + 1):
             if t:
-                z = noise_rng.standard_normal((n, 2)) if noise else None
+                z = noise_rng.standard_normal((n, dim)) if noise else None
                 idx = _batches(batch_rng, n, surface.n_samples, batch_size) if minibatch else None
                 q = p if opt.lookahead is None else opt.lookahead(p, state)
                 if minibatch:
@@ -170,20 +174,18 @@ def run(
                 value, g = surface.value(p), surface.grad(p)
                 if record:
                     recorder.add(t, rows, grads, updates, state, opt.derived)
-            g2 = g * g
+            norm = _norm(g, grad_norms[t] if rows is _ALL else None)
             if rows is _ALL:
-                sq_norm = np.add(g2[:, 0], g2[:, 1], out=grad_norms[t])
                 values[t] = value
             else:
-                sq_norm = g2[:, 0] + g2[:, 1]
-                points[t, rows], values[t, rows], grad_norms[t, rows] = p, value, sq_norm
+                points[t, rows], values[t, rows], grad_norms[t, rows] = p, value, norm
             # Fast test: sums are finite only if every term is, and every coordinate
-            # within radius / sqrt(2) puts the point inside the ball. Only when it
+            # within radius / sqrt(D) puts the point inside the ball. Only when it
             # fails is the exact per-row test computed.
-            if np.isfinite(value.sum() + sq_norm.sum()) and p.max() <= box and p.min() >= -box:
+            if np.isfinite(value.sum() + norm.sum()) and p.max() <= box and p.min() >= -box:
                 continue
-            inside = p[:, 0] * p[:, 0] + p[:, 1] * p[:, 1] <= limit
-            keep = inside & np.isfinite(value) & np.isfinite(sq_norm)
+            inside = np.einsum("ij,ij->i", p, p) <= limit
+            keep = inside & np.isfinite(value) & np.isfinite(norm)
             if keep.all():
                 continue
             running = np.arange(n)[rows]
@@ -197,22 +199,25 @@ def run(
             p, g = p[keep], g[keep]
             state = _take_rows(state, keep)
 
-        np.sqrt(grad_norms, out=grad_norms)
         internals = recorder.result() if record else {}
     return Trajectory(points.swapaxes(0, 1), values.T, grad_norms.T, diverged_at, lrs, internals)
 
 
 def _check(surface, opt, starts, steps, noise, batch_size, seed, escape_radius):
-    """Validate the inputs; return starts as float64 (N, 2), steps and batch_size."""
+    """Validate the inputs; return starts as float64 (N, D), steps and batch_size."""
     if not isinstance(opt, Optimizer):
         raise ValueError(f"opt must be an Optimizer (see optimizers.make), got {type(opt)}")
     steps = _STEPS.check("steps", steps)
     try:
         starts = np.asarray(starts, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError("starts must be an array of numbers of shape (N, 2)") from None
-    if starts.ndim != 2 or starts.shape[1] != 2 or not len(starts):
-        raise ValueError(f"starts must have shape (N, 2) with N >= 1, got {starts.shape}")
+        raise ValueError("starts must be an array of numbers of shape (N, D)") from None
+    dim = getattr(surface, "dim", 2)
+    if starts.ndim != 2 or starts.shape[1] != dim or not len(starts):
+        raise ValueError(
+            f"starts must have shape (N, {dim}) with N >= 1, got {starts.shape} "
+            f"(D = {dim} is the surface's number of parameters)"
+        )
     if not np.isfinite(starts).all():
         raise ValueError("starts must be finite")
     if len(starts) * steps > MAX_WORK:
@@ -230,6 +235,11 @@ def _check(surface, opt, starts, steps, noise, batch_size, seed, escape_radius):
                 "batch_size needs a dataset-backed surface (n_samples > 0 and "
                 "sample_grad); this surface has no samples"
             )
+    if opt.needs_hessian and dim != 2:
+        raise ValueError(
+            f"{opt.name} solves 2 x 2 Newton systems: it needs D = 2 parameters, "
+            f"this surface has D = {dim}"
+        )
     if opt.needs_hessian and not hasattr(surface, "hessian"):
         raise ValueError(f"{opt.name} needs the Hessian; this surface has no hessian()")
     return starts, steps, batch_size
@@ -252,6 +262,29 @@ def _batches(rng, n, n_samples, batch_size):
     return np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]
 
 
+def _norm(g, out=None):
+    """Row norms of ``g`` (N, D), scaled by the largest entry only where g·g overflows.
+
+    The plain sum of squares is exact and fast; it overflows above ~1.3e154 although
+    the gradient is finite (x^1000 near 1.45), and a finite gradient must not look
+    like a divergence, so those rows are recomputed as m·|g / m| with m = max |g_i|.
+    """
+    if g.shape[1] == 2:
+        sq = np.add(g[:, 0] * g[:, 0], g[:, 1] * g[:, 1], out=out)
+    else:
+        sq = np.einsum("ij,ij->i", g, g, out=out)
+    norm = np.sqrt(sq, out=sq)
+    if np.isfinite(norm.sum()):
+        return norm
+    bad = ~np.isfinite(norm)
+    gb = g[bad]
+    scale = np.abs(gb).max(axis=1)
+    with np.errstate(all="ignore"):
+        scaled = gb / np.where(scale > 0, scale, 1.0)[:, None]
+        norm[bad] = scale * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
+    return norm
+
+
 def _per_row(value, n):
     return isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n
 
@@ -265,10 +298,10 @@ def _take_rows(state, keep):
 class _Recorder:
     """Collect the internals of a ``record=True`` run, time-major, NaN where stopped."""
 
-    def __init__(self, steps, n):
+    def __init__(self, steps, n, dim):
         self.steps, self.n = steps, n
         # Arrays start NaN: rows that stop are simply not written any more.
-        self.arrays = {name: np.full((steps, n, 2), np.nan) for name in ("grad", "update")}
+        self.arrays = {name: np.full((steps, n, dim), np.nan) for name in ("grad", "update")}
 
     def add(self, t, rows, grads, updates, state, derived):
         fields = {"grad": grads, "update": updates}

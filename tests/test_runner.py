@@ -361,3 +361,90 @@ def test_caps_are_the_documented_ones():
     assert optimizers.MAX_WORK == 40_000_000 and optimizers.MAX_STEPS == 20_000
     traj = optimizers.run(Bowl(), optimizers.make("gd"), np.zeros((1, 2)), 20_000)
     assert traj.points.shape == (1, 20_001, 2)
+
+
+class Quadratic:
+    """f = 0.5 Σ c_i w_i² in D dimensions, declaring its ``dim``."""
+
+    def __init__(self, coefs):
+        self.c = np.asarray(coefs, dtype=float)
+        self.dim = len(self.c)
+
+    def value(self, w):
+        return 0.5 * (self.c * w * w).sum(axis=1)
+
+    def grad(self, w):
+        return self.c * w
+
+    def hessian(self, w):
+        return np.broadcast_to(np.diag(self.c), (len(w), self.dim, self.dim)).copy()
+
+
+@pytest.mark.parametrize("dim", [1, 3, 7])
+@pytest.mark.parametrize("name", ["gd", "momentum", "adam", "rmsprop", "adagrad", "nadam"])
+def test_any_dimension_matches_row_by_row_2d_runs(dim, name):
+    # A separable quadratic: each coordinate of the D-dimensional run must equal the
+    # same coordinate of 2-D runs of the same optimizer (element-wise optimizers).
+    coefs = np.linspace(0.5, 4.0, dim)
+    starts = np.random.default_rng(dim).normal(size=(3, dim))
+    traj = optimizers.run(Quadratic(coefs), optimizers.make(name, lr=0.05), starts, 30)
+    assert traj.points.shape == (3, 31, dim) and (traj.diverged_at == -1).all()
+    for i in range(dim):
+        pair = Quadratic([coefs[i], coefs[i]])
+        two = optimizers.run(
+            pair, optimizers.make(name, lr=0.05), np.repeat(starts[:, i : i + 1], 2, 1), 30
+        )
+        np.testing.assert_allclose(traj.points[..., i], two.points[..., 0], rtol=1e-13, atol=1e-15)
+    flat = traj.points.reshape(-1, dim)
+    np.testing.assert_allclose(
+        traj.grad_norms.ravel(), np.linalg.norm(coefs * flat, axis=1), rtol=1e-14
+    )
+
+
+def test_any_dimension_noise_batches_record_and_divergence():
+    surface = Quadratic([1.0, 2.0, 3.0, 50.0, 0.1])
+    starts = np.ones((4, 5))
+    traj = optimizers.run(
+        surface, optimizers.make("sgd", lr=0.05), starts, 20, noise=0.3, seed=3, record=True
+    )
+    noise_rng, _ = np.random.default_rng(3).spawn(2)
+    z = noise_rng.standard_normal((20, 4, 5)).swapaxes(0, 1)
+    grads = surface.grad(traj.points[:, :-1].reshape(-1, 5)).reshape(4, 20, 5)
+    np.testing.assert_allclose(traj.internals["grad"], grads + 0.3 * z, rtol=1e-12, atol=1e-14)
+    assert traj.internals["update"].shape == (4, 20, 5)
+    # lr 0.05 on curvature 500 multiplies that coordinate by -24 a step: divergence.
+    blow = optimizers.run(
+        Quadratic([1.0, 500.0, 1.0]), optimizers.make("gd", lr=0.05), starts[:, :3], 200
+    )
+    assert (blow.diverged_at > 0).all()
+    k = blow.diverged_at[0]
+    assert np.isnan(blow.points[0, k + 1 :]).all() and np.isfinite(blow.points[0, k - 1]).all()
+
+
+def test_dimension_mismatch_and_newton_beyond_2d_are_refused():
+    with pytest.raises(ValueError, match=re.escape("starts must have shape (N, 5) with N >= 1")):
+        optimizers.run(Quadratic(np.ones(5)), optimizers.make("gd"), np.zeros((2, 4)), 3)
+    with pytest.raises(ValueError, match="needs D = 2 parameters, this surface has D = 3"):
+        optimizers.run(Quadratic(np.ones(3)), optimizers.make("newton"), np.zeros((2, 3)), 3)
+    traj = optimizers.run(Quadratic([2.0, 4.0]), optimizers.make("newton"), np.ones((1, 2)), 1)
+    np.testing.assert_allclose(traj.points[0, 1], 0.0, atol=1e-15)
+
+
+def test_huge_finite_gradient_is_not_a_divergence():
+    # Issue 12, defect 8: x^1000 at 1.45 has a finite gradient ~1.6e164 whose square
+    # overflows; the norm is scaled, so the run is not "diverged at step 0".
+    class Steep:
+        def value(self, xy):
+            return xy[:, 0] ** 1000 + xy[:, 1] ** 1000
+
+        def grad(self, xy):
+            return 1000.0 * xy**999
+
+    traj = optimizers.run(Steep(), optimizers.make("gd", lr=1e-300), [[1.45, 0.0]], 10)
+    assert traj.diverged_at[0] == -1
+    np.testing.assert_allclose(traj.grad_norms[0], 1000.0 * 1.45**999, rtol=1e-12)
+    big = optimizers.run(
+        Quadratic([1.0] * 4), optimizers.make("gd", lr=1e-300), [[1e200, -3e200, 0.0, 1e199]], 2
+    )
+    assert big.diverged_at[0] == 0  # outside the escape radius, not because of the norm
+    np.testing.assert_allclose(big.grad_norms[0, 0], np.sqrt(1 + 9 + 0.01) * 1e200, rtol=1e-14)
