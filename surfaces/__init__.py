@@ -20,10 +20,13 @@ from .analysis import (
 )
 from .core import ParamSpec, Surface, SurfaceInfo
 from .library import check_params
+from .network import DATASETS, NetworkLoss, network
 from .parser import FormulaError, parse
 
 __all__ = [
+    "DATASETS",
     "ENTRIES",
+    "NetworkLoss",
     "minima_in_view",
     "CriticalPoint",
     "FormulaError",
@@ -35,6 +38,7 @@ __all__ = [
     "get",
     "info",
     "names",
+    "network",
     "parse",
     "stability_bound",
 ]
