@@ -22,11 +22,14 @@ from .core import ParamSpec, Surface, SurfaceInfo
 from .library import check_params
 from .network import DATASETS, NetworkLoss, network
 from .parser import FormulaError, parse
+from .plane import Plane, Readout, plane
 
 __all__ = [
     "DATASETS",
     "ENTRIES",
     "NetworkLoss",
+    "Plane",
+    "Readout",
     "minima_in_view",
     "CriticalPoint",
     "FormulaError",
@@ -40,6 +43,7 @@ __all__ = [
     "names",
     "network",
     "parse",
+    "plane",
     "stability_bound",
 ]
 

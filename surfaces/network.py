@@ -146,6 +146,20 @@ class NetworkLoss:
             )
         return W
 
+    def filter_groups(self):
+        """Neurons' incoming-weight index groups and the bias indices (for filter norm).
+
+        Returns
+        -------
+        (list of ndarray, ndarray)
+            One group per hidden neuron (its row of W1) and one for the output (W2);
+            the indices of b1 and b2.
+        """
+        h = self.hidden
+        weights = [np.array([2 * j, 2 * j + 1]) for j in range(h)]
+        weights.append(np.arange(3 * h, 4 * h))
+        return weights, np.concatenate([np.arange(2 * h, 3 * h), [4 * h]])
+
     def init(self, seed=0):
         """Parameters drawn like torch's default ``nn.Linear`` initialisation.
 
