@@ -18,7 +18,7 @@ from .analysis import (
     minima_in_view,
     stability_bound,
 )
-from .core import ParamSpec, Surface, SurfaceInfo
+from .core import Surface, SurfaceInfo, param
 from .library import check_params
 from .parser import FormulaError, parse
 
@@ -27,7 +27,7 @@ __all__ = [
     "minima_in_view",
     "CriticalPoint",
     "FormulaError",
-    "ParamSpec",
+    "param",
     "Surface",
     "SurfaceInfo",
     "condition_number",
@@ -70,8 +70,8 @@ def info(name):
     Returns
     -------
     SurfaceInfo
-        ``title``, ``description``, ``params`` (name -> ParamSpec(default, low, high,
-        help)) and ``source`` (where the formula and its minima come from).
+        ``title``, ``description``, ``params`` (name -> ``HParam``: default, range,
+        kind, help) and ``source`` (where the formula and its minima come from).
 
     Raises
     ------
