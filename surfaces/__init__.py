@@ -15,6 +15,7 @@ from .analysis import (
     CriticalPoint,
     condition_number,
     critical_points,
+    curvatures,
     minima_in_view,
     stability_bound,
 )
@@ -23,6 +24,7 @@ from .library import check_params
 from .parser import FormulaError, parse
 
 __all__ = [
+    "curvatures",
     "ENTRIES",
     "minima_in_view",
     "CriticalPoint",
