@@ -6,6 +6,8 @@ Runs are the same objects :func:`figures.player_payload` takes (label, color, po
 values, diverged_at) plus ``grad_norms`` for :func:`grad_norm_figure`.
 """
 
+import math
+
 import numpy as np
 
 from figures.payload import as_run
@@ -136,3 +138,53 @@ def distance_figure(runs, minima, *, log_y=True, title="Distance to the nearest 
         for r in runs
     ]
     return _line_figure(runs, dists, title, "distance", log_y=log_y)
+
+
+def line_chart(series, *, ylabel, xlabel="step", log_y=False, y_range=None, height=300):
+    """Draw a small line figure (the lessons' charts) as a plain Plotly dict.
+
+    Parameters
+    ----------
+    series : list of dict
+        Each with ``name``, ``color``, ``y`` and optionally ``x`` and ``dash``.
+    ylabel, xlabel : str
+    log_y : bool
+        Log y axis; non-positive and non-finite values are left out.
+    y_range : (float, float), optional
+        Fixed y range (in data units, also for log axes).
+    height : int
+
+    Returns
+    -------
+    dict
+    """
+    data = []
+    for s in series:
+        y = np.asarray(s["y"], dtype=float)
+        y = np.where(np.isfinite(y) & ((y > 0) if log_y else True), y, np.nan)
+        x = np.asarray(s.get("x", np.arange(y.size)))
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": x,
+                "y": y,
+                "name": s["name"],
+                "line": {"color": s["color"], "width": 2.2, "dash": s.get("dash", "solid")},
+                "hovertemplate": "%{y:.4g}",
+            }
+        )
+    yaxis = {"title": {"text": ylabel}, "type": "log" if log_y else "linear"}
+    if y_range is not None:
+        lo, hi = y_range
+        yaxis["range"] = [math.log10(lo), math.log10(hi)] if log_y else [lo, hi]
+    layout = {
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 60, "r": 12, "t": 12, "b": 40},
+        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
+        "yaxis": yaxis,
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.28, "x": 0},
+    }
+    return {"data": data, "layout": layout}

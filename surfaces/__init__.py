@@ -8,6 +8,8 @@ Public API (see docs/architecture.md)::
     parse(text, *, domain=None) -> Surface      # raises FormulaError
     critical_points(surface, domain=None) -> list[CriticalPoint]
     condition_number(surface, xy), stability_bound(surface, xy)
+    network(dataset, hidden=16, seed=0, ...) -> NetworkLoss   # a real network's D-dim loss
+    plane(loss, center, directions="filter" | "pca", seed=0, trajectories=None) -> Plane
 """
 
 from . import datasets, library
@@ -15,10 +17,11 @@ from .analysis import (
     CriticalPoint,
     condition_number,
     critical_points,
+    curvatures,
     minima_in_view,
     stability_bound,
 )
-from .core import ParamSpec, Surface, SurfaceInfo
+from .core import Surface, SurfaceInfo, param
 from .library import check_params
 from .network import DATASETS, NetworkLoss, network
 from .parser import FormulaError, parse
@@ -26,6 +29,7 @@ from .plane import Plane, Readout, plane
 
 __all__ = [
     "DATASETS",
+    "curvatures",
     "ENTRIES",
     "NetworkLoss",
     "Plane",
@@ -33,7 +37,7 @@ __all__ = [
     "minima_in_view",
     "CriticalPoint",
     "FormulaError",
-    "ParamSpec",
+    "param",
     "Surface",
     "SurfaceInfo",
     "condition_number",
@@ -78,8 +82,8 @@ def info(name):
     Returns
     -------
     SurfaceInfo
-        ``title``, ``description``, ``params`` (name -> ParamSpec(default, low, high,
-        help)) and ``source`` (where the formula and its minima come from).
+        ``title``, ``description``, ``params`` (name -> ``HParam``: default, range,
+        kind, help) and ``source`` (where the formula and its minima come from).
 
     Raises
     ------

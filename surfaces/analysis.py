@@ -377,3 +377,18 @@ def minima_in_view(surface) -> list[tuple[float, float]]:
     if surface.minima:
         return list(surface.minima)
     return [(p.x, p.y) for p in critical_points(surface) if p.kind == "minimum"]
+
+
+def curvatures(surface, xy):
+    """Return the Hessian's eigenvalues at ``xy``, smallest first.
+
+    Parameters
+    ----------
+    surface : Surface
+    xy : (float, float)
+
+    Returns
+    -------
+    ndarray, shape (2,)
+    """
+    return np.linalg.eigvalsh(surface.hessian(np.array([xy], dtype=float))[0])

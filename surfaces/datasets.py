@@ -27,19 +27,19 @@ import numpy as np
 import sympy as sp
 
 from . import analysis, core
-from .core import Derivatives, Entry, ParamSpec, Surface, SurfaceInfo
+from .core import Derivatives, Entry, Surface, SurfaceInfo, param
 
 LINEAR_PARAMS = {
-    "n_samples": ParamSpec(50, 5, 1000, "Number of data points."),
-    "noise": ParamSpec(1.0, 0.0, 5.0, "Standard deviation of the noise on the targets."),
-    "seed": ParamSpec(0, 0, 2**31 - 1, "Random seed of the dataset."),
-    "unscaled": ParamSpec(False, 0, 1, "Use the raw feature (0-10) instead of a standardized one."),
+    "n_samples": param(50, 5, 1000, "Number of data points."),
+    "noise": param(1.0, 0.0, 5.0, "Standard deviation of the noise on the targets."),
+    "seed": param(0, 0, 2**31 - 1, "Random seed of the dataset."),
+    "unscaled": param(False, 0, 1, "Use the raw feature (0-10) instead of a standardized one."),
 }
 LOGISTIC_PARAMS = {
-    "n_samples": ParamSpec(100, 10, 1000, "Number of data points."),
-    "noise": ParamSpec(1.0, 0.2, 3.0, "Spread of each class around its centre (overlap)."),
-    "seed": ParamSpec(0, 0, 2**31 - 1, "Random seed of the dataset."),
-    "l2": ParamSpec(0.01, 1e-4, 1.0, "Strength of the L2 penalty (l2 / 2)·|w|²."),
+    "n_samples": param(100, 10, 1000, "Number of data points."),
+    "noise": param(1.0, 0.2, 3.0, "Spread of each class around its centre (overlap)."),
+    "seed": param(0, 0, 2**31 - 1, "Random seed of the dataset."),
+    "l2": param(0.01, 1e-4, 1.0, "Strength of the L2 penalty (l2 / 2)·|w|²."),
 }
 _INFO = {
     "linear_regression": SurfaceInfo(

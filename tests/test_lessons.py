@@ -15,6 +15,7 @@ import pytest
 
 import optimizers
 import surfaces
+from optimizers import metrics
 from ui import lessons as L
 from ui import scene as sc
 from ui.lessons import l09_after_adam, l10_schedules, l12_which_optimizer
@@ -331,7 +332,7 @@ def test_claim_1_gd_stable_below_two_over_lambda_max():
     surface = scene.build_surface()
     bound = surfaces.stability_bound(surface, surface.minima[0])
     assert bound == pytest.approx(1.0)  # the text says curvatures 2 and 0.4
-    lam_min, lam_max = L.curvatures(surface, surface.minima[0])
+    lam_min, lam_max = surfaces.curvatures(surface, surface.minima[0])
     assert (lam_min, lam_max) == pytest.approx((0.4, 2.0))
     # Around the bound: converge just below it, blow up just above it.
     for factor, converges in ((0.5, True), (0.9, True), (0.99, True), (1.01, False), (1.1, False)):
@@ -365,7 +366,7 @@ def test_claim_2_sgd_is_noisier_than_full_batch():
     lengths, spreads = {}, {}
     for name, preset in L.lesson(2).presets.items():
         (t,) = trajectories(preset)
-        lengths[name] = L.path_length(t.points[0])
+        lengths[name] = metrics.path_length(t.points[0])
         spreads[name] = np.std(t.values[0, preset.steps // 2 :])
     full, mini, sgd = "Full batch", "Mini-batch (10)", "Stochastic (1)"
     assert lengths[full] < lengths[mini] < lengths[sgd]
@@ -379,7 +380,7 @@ def test_claim_3_momentum_beats_gd_in_the_canyon():
     scene = presets["GD against momentum"]
     (_, gd), (_, mom) = by_optimizer(scene, "gd"), by_optimizer(scene, "momentum")
     assert mom.values[0, -1] < 0.01 * gd.values[0, -1]
-    assert L.reversals(mom.points[0, :, 1]) < L.reversals(gd.points[0, :, 1]) / 2
+    assert metrics.reversals(mom.points[0, :, 1]) < metrics.reversals(gd.points[0, :, 1]) / 2
     # Three forms: the moving average with lr / (1 - β) is the heavy ball's path exactly.
     forms = presets["Three ways to write it"]
     heavy, twin, slow = trajectories(forms)
@@ -400,7 +401,7 @@ def test_claim_3_momentum_beats_gd_in_the_canyon():
 
 def _overshoot(scene, t):
     surface = scene.build_surface()
-    return np.nanmax(L.along(t.points[0], scene.start_point(surface), surface.minima[0]))
+    return np.nanmax(metrics.along(t.points[0], scene.start_point(surface), surface.minima[0]))
 
 
 def test_claim_4_nesterov_overshoots_less():
@@ -549,7 +550,7 @@ def test_claim_10_schedules_have_their_shape_and_settle():
     np.testing.assert_allclose(warm[:20], lr0 * t[:20] / 20)
     assert np.all(np.diff(warm[:20]) > 0) and np.all(np.diff(warm[19:]) <= 1e-15)
     # With batch-1 SGD every decaying schedule settles closer than the constant rate.
-    f_min = L.lowest_minimum(presets["Constant"].build_surface())
+    f_min = presets["Constant"].build_surface().f_min
     excess = {
         name: l10_schedules.tail_excess(trajectories(scene)[0].values[0], f_min)
         for name, scene in presets.items()
@@ -662,7 +663,9 @@ def test_try_this_suggestions_hold():
         by_optimizer(L.set_hp(booth, "alpha", 0.9, "rmsprop"), "rmsprop"),
     )
     assert short.internals["step_size"][0, -1].mean() > base.internals["step_size"][0, -1].mean()
-    assert L.reversals(short.points[0, :, 1]) > 10 * max(L.reversals(base.points[0, :, 1]), 1)
+    assert metrics.reversals(short.points[0, :, 1]) > 10 * max(
+        metrics.reversals(base.points[0, :, 1]), 1
+    )
     plateau = L.lesson(6).presets["Plateau: when shrinking helps"]
     (_, jitter), (_, calm) = (
         by_optimizer(plateau, "rmsprop"),

@@ -62,7 +62,7 @@ def test_info_describes_every_surface(name):
     info = surfaces.info(name)
     assert info.title and info.description and info.source
     for pname, spec in info.params.items():
-        default, low, high, help_text = spec
+        default, low, high, help_text = spec.default, spec.low, spec.high, spec.help
         assert low <= default <= high, pname
         assert help_text
     surface = surfaces.get(name)

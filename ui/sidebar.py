@@ -67,17 +67,10 @@ def _surface_section(scene: sc.Scene) -> sc.Scene:
         scene = replace(scene, formula=formula)
     else:
         params = {}
-        for pname, (default, low, high, help_text) in surfaces.info(name).params.items():
-            value = dict(scene.surface_params).get(pname, default)
-            if isinstance(default, bool):
-                params[pname] = _widget(
-                    st.checkbox, f"surface.{pname}", bool(value), pname, help=help_text
-                )
-            else:
-                params[pname] = _number_widget(
-                    f"surface.{pname}", pname, value, low, high, help_text, integer=_is_int(default)
-                )
-        changed = {k: v for k, v in params.items() if v != surfaces.info(name).params[k][0]}
+        for pname, spec in surfaces.info(name).params.items():
+            value = dict(scene.surface_params).get(pname, spec.default)
+            params[pname] = _hparam_widget(f"surface.{pname}", pname, spec, value)
+        changed = {k: v for k, v in params.items() if v != surfaces.info(name).params[k].default}
         scene = replace(scene, surface_params=tuple(sorted(changed.items())))
     return scene
 
@@ -311,7 +304,3 @@ def _surface_lr(scene: sc.Scene) -> float:
         return scene.build_surface().lr
     except ValueError:
         return 1e-3
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

@@ -18,13 +18,8 @@ from ui import scene as sc
 from .framework import (  # noqa: F401  (re-exported: the package's API)
     CORE,
     Lesson,
-    along,
-    curvatures,
     get_hp,
-    lowest_minimum,
     nearest_option,
-    path_length,
-    reversals,
     run,
     set_hp,
 )

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 import optimizers
-from figures.static import FONT
+from figures.static import line_chart
 from optimizers.sweeps import steps_within
 from ui import scene as sc
 
@@ -321,72 +321,6 @@ CORE = SimpleNamespace(runs=sc.results, internals=sc.internals)
 """A source for charts and notes that runs the core directly (for tests and scripts)."""
 
 
-def path_length(points) -> float:
-    """Total length of a path (finite segments only).
-
-    Parameters
-    ----------
-    points : ndarray, shape (n, 2)
-
-    Returns
-    -------
-    float
-    """
-    seg = np.linalg.norm(np.diff(np.asarray(points, dtype=float), axis=0), axis=1)
-    return float(seg[np.isfinite(seg)].sum())
-
-
-def reversals(values) -> int:
-    """Count the direction changes of a 1-D sequence (a zig-zag measure).
-
-    Parameters
-    ----------
-    values : array_like
-        E.g. the y coordinate of a path across a canyon.
-
-    Returns
-    -------
-    int
-        How often the sign of the step changes (zero steps are skipped).
-    """
-    d = np.diff(np.asarray(values, dtype=float))
-    d = d[np.isfinite(d) & (np.abs(d) > 1e-12)]
-    return int(np.count_nonzero(np.diff(np.sign(d))))
-
-
-def along(points, start, target):
-    """Signed position of each point on the line from ``start`` to ``target``.
-
-    Parameters
-    ----------
-    points : ndarray, shape (n, 2)
-    start, target : (float, float)
-
-    Returns
-    -------
-    ndarray, shape (n,)
-        Negative before ``target``, 0 at it, positive past it (an overshoot).
-    """
-    start, target = np.asarray(start, dtype=float), np.asarray(target, dtype=float)
-    u = (target - start) / np.linalg.norm(target - start)
-    return (np.asarray(points, dtype=float) - target) @ u
-
-
-def curvatures(surface, xy):
-    """Return the Hessian's eigenvalues at ``xy``, smallest first.
-
-    Parameters
-    ----------
-    surface : Surface
-    xy : (float, float)
-
-    Returns
-    -------
-    ndarray, shape (2,)
-    """
-    return np.linalg.eigvalsh(surface.hessian(np.array([xy], dtype=float))[0])
-
-
 def steps_to(values, f_min, tol=1e-3):
     """First step whose loss is within ``tol`` of ``f_min``, or None.
 
@@ -402,11 +336,6 @@ def steps_to(values, f_min, tol=1e-3):
     """
     k = int(steps_within(np.asarray(values, dtype=float)[None], f_min, tol)[0])
     return None if k < 0 else k
-
-
-def lowest_minimum(surface) -> float:
-    """Return the lowest value over the surface's known minima."""
-    return surface.f_min
 
 
 def schedule_rates(scene: sc.Scene, lr0: float) -> np.ndarray:
@@ -430,56 +359,6 @@ def schedule_rates(scene: sc.Scene, lr0: float) -> np.ndarray:
 
 
 # --- small figures (plain dicts) -------------------------------------------------------
-
-
-def line_chart(series, *, ylabel, xlabel="step", log_y=False, y_range=None, height=300):
-    """Draw a small line figure as a plain Plotly dict.
-
-    Parameters
-    ----------
-    series : list of dict
-        Each with ``name``, ``color``, ``y`` and optionally ``x`` and ``dash``.
-    ylabel, xlabel : str
-    log_y : bool
-        Log y axis; non-positive and non-finite values are left out.
-    y_range : (float, float), optional
-        Fixed y range (in data units, also for log axes).
-    height : int
-
-    Returns
-    -------
-    dict
-    """
-    data = []
-    for s in series:
-        y = np.asarray(s["y"], dtype=float)
-        y = np.where(np.isfinite(y) & ((y > 0) if log_y else True), y, np.nan)
-        x = np.asarray(s.get("x", np.arange(y.size)))
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": x,
-                "y": y,
-                "name": s["name"],
-                "line": {"color": s["color"], "width": 2.2, "dash": s.get("dash", "solid")},
-                "hovertemplate": "%{y:.4g}",
-            }
-        )
-    yaxis = {"title": {"text": ylabel}, "type": "log" if log_y else "linear"}
-    if y_range is not None:
-        lo, hi = y_range
-        yaxis["range"] = [math.log10(lo), math.log10(hi)] if log_y else [lo, hi]
-    layout = {
-        "font": FONT,
-        "height": height,
-        "margin": {"l": 60, "r": 12, "t": 12, "b": 40},
-        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
-        "yaxis": yaxis,
-        "hovermode": "x unified",
-        "legend": {"orientation": "h", "y": -0.28, "x": 0},
-    }
-    return {"data": data, "layout": layout}
 
 
 def _loss_series(runs, **extra):

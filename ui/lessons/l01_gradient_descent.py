@@ -5,19 +5,11 @@ from __future__ import annotations
 import math
 
 import surfaces
+from figures.static import line_chart
+from surfaces import curvatures
 from ui import scene as sc
 
-from .framework import (
-    Chart,
-    Lesson,
-    _loss_series,
-    curvatures,
-    fmt_num,
-    get_hp,
-    hp_control,
-    line_chart,
-    run,
-)
+from .framework import Chart, Lesson, _loss_series, fmt_num, get_hp, hp_control, run
 
 L1_SURFACE = dict(surface="ill_conditioned", surface_params=(("kappa", 5.0),), steps=40)
 L1_PRESETS = {

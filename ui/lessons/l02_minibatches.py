@@ -6,20 +6,11 @@ from dataclasses import replace
 
 import numpy as np
 
+from figures.static import line_chart
+from optimizers.metrics import path_length
 from ui import scene as sc
 
-from .framework import (
-    GREY,
-    Chart,
-    Control,
-    Lesson,
-    hp_control,
-    line_chart,
-    lowest_minimum,
-    path_length,
-    run,
-    scene_control,
-)
+from .framework import GREY, Chart, Control, Lesson, hp_control, run, scene_control
 
 L2_BASE = dict(surface="linear_regression", steps=100, runs=(run("gd", lr=0.1),))
 L2_PRESETS = {
@@ -36,7 +27,7 @@ def _full_batch(scene):
 
 def _l2_chart(scene, source):
     # The loss above its minimum, on a log axis: full batch keeps falling, SGD hits a floor.
-    f_min = lowest_minimum(scene.build_surface())
+    f_min = scene.build_surface().f_min
     (full,) = source.runs(_full_batch(scene))
     series = [{"name": "full batch", "color": GREY, "y": full.values - f_min, "dash": "dot"}]
     if scene.batch_size:

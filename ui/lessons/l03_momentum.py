@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from optimizers.metrics import reversals
 from ui import scene as sc
 
-from .framework import Chart, Control, Lesson, get_hp, loss_chart, reversals, run, set_hp
+from .framework import Chart, Control, Lesson, get_hp, loss_chart, run, set_hp
 
 L3_BASE = dict(surface="canyon", steps=100)
 L3_PRESETS = {

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from figures.static import line_chart
+from optimizers.metrics import along
 from ui import scene as sc
 
-from .framework import Chart, Lesson, along, hp_control, line_chart, run
+from .framework import Chart, Lesson, hp_control, run
 
 NESTEROV = "#ff7f0e"  # next to the heavy ball's blue, cyan is too close to tell apart
 L4_PRESETS = {

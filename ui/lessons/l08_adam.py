@@ -7,20 +7,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from figures.static import line_chart
 from ui import scene as sc
 
-from .framework import (
-    GREY,
-    Chart,
-    Control,
-    Lesson,
-    fmt_num,
-    get_hp,
-    hp_control,
-    line_chart,
-    run,
-    set_hp,
-)
+from .framework import GREY, Chart, Control, Lesson, fmt_num, get_hp, hp_control, run, set_hp
 from .l05_adagrad import LR_STOPS
 
 L8_PRESETS = {

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 import optimizers
+from figures.static import line_chart
 from ui import scene as sc
 
 from .framework import (
@@ -17,8 +18,6 @@ from .framework import (
     fmt_num,
     get_hp,
     hp_control,
-    line_chart,
-    lowest_minimum,
     run,
     schedule_rates,
 )
@@ -90,7 +89,7 @@ def _l10_rates_chart(scene, source):
 
 
 def _l10_loss_chart(scene, source):
-    f_min = lowest_minimum(scene.build_surface())
+    f_min = scene.build_surface().f_min
     (const,) = source.runs(_constant(scene))
     series = [{"name": "constant", "color": GREY, "y": const.values - f_min, "dash": "dot"}]
     if scene.schedule != "constant":
@@ -117,7 +116,7 @@ def tail_excess(values, f_min, tail=50):
 
 
 def _l10_notes(scene, source):
-    f_min = lowest_minimum(scene.build_surface())
+    f_min = scene.build_surface().f_min
     (const,) = source.runs(_constant(scene))
     (mine,) = source.runs(scene)
     lr0 = get_hp(scene, "lr")

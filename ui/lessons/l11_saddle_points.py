@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from figures.static import line_chart
 from ui import scene as sc
 
-from .framework import Chart, Control, Lesson, fmt_num, line_chart, run, scene_control
+from .framework import Chart, Control, Lesson, fmt_num, run, scene_control
 
 L11_RUNS = (run("gd", lr=0.1), run("adam", lr=0.05), run("newton", lr=1.0))
 L11_PRESETS = {

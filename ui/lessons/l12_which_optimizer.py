@@ -8,16 +8,7 @@ import optimizers
 import surfaces
 from ui import scene as sc
 
-from .framework import (
-    Chart,
-    Control,
-    Lesson,
-    get_hp,
-    lowest_minimum,
-    scene_control,
-    set_hp,
-    steps_to,
-)
+from .framework import Chart, Control, Lesson, get_hp, scene_control, set_hp, steps_to
 
 L12_SURFACES = ("canyon", "booth", "styblinski_tang", "three_hump_camel")
 L12_PRESETS = {
@@ -76,7 +67,7 @@ def race_table(scene, source):
     rows = []
     for title, preset in L12_PRESETS.items():
         preset = with_adam_factor(replace(preset, steps=scene.steps), factor)
-        f_min = lowest_minimum(preset.build_surface())
+        f_min = preset.build_surface().f_min
         row = {"surface": title}
         times = {}
         for r, data in zip(preset.active_runs(), source.runs(preset), strict=True):
