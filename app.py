@@ -19,6 +19,7 @@ PAGES = {
     ],
     "Learn": [
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
+        st.Page("pages/network.py", title="Network landscape", icon=":material/hub:"),
     ],
     "Analyse": [
         st.Page("pages/inspector.py", title="Step inspector", icon=":material/search:"),
