@@ -16,6 +16,7 @@ from player_helpers import (
     focus_player,
     state,
     step_of,
+    trace_types,
     wait_until,
 )
 
@@ -31,11 +32,7 @@ def test_scene_renders_3d_and_contour_with_paths(
 ):
     page = open_app(player_app_url)
     frame = player_frame(page)
-    traces = frame.evaluate(
-        """() => { const P = LLPlayer.current();
-                   return { d3: P.gd3.data.map((t) => t.type),
-                            d2: P.gd2.data.map((t) => t.type) }; }"""
-    )
+    traces = trace_types(frame)
     assert traces["d3"][0] == "surface" and traces["d3"].count("scatter3d") >= 6
     assert traces["d2"][0] == "contour"
     # The WebGL scene and the map's SVG are really on screen.
