@@ -12,7 +12,16 @@ from typing import NamedTuple
 import numpy as np
 
 from .base import Optimizer, algorithm_box, flag, hparam
-from .explain import Eq, adaptive_step, decayed_grad, fmt_num, moment_eqs, par, theta_eq
+from .explain import (
+    Eq,
+    adaptive_step,
+    bias_corrected,
+    decayed_grad,
+    fmt_num,
+    moment_eqs,
+    par,
+    theta_eq,
+)
 from .moments import add_weight_decay, ema_sq, lerp
 from .registry import (
     AMSGRAD,
@@ -203,24 +212,8 @@ def _rule_adam(c):
         v_sym = r"v_t^{max}"
     if hp.get("bias_correction", True):
         m_hat, v_hat = m / (1 - b1**t), v_used / (1 - b2**t)
-        eqs.append(
-            Eq(
-                r"\hat m_t",
-                r"m_t / (1 - \beta_1^t)",
-                rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
-                m_hat,
-                "mu_hat",
-            )
-        )
-        eqs.append(
-            Eq(
-                r"\hat v_t",
-                rf"{v_sym} / (1 - \beta_2^t)",
-                rf"{fmt_num(v_used)} / (1 - {par(b2)}^{{{t}}})",
-                v_hat,
-                "nu_hat",
-            )
-        )
+        eqs.append(bias_corrected(r"\hat m_t", "m_t", m, b1, r"\beta_1", t, "mu_hat"))
+        eqs.append(bias_corrected(r"\hat v_t", v_sym, v_used, b2, r"\beta_2", t, "nu_hat"))
     else:
         m_hat, v_hat = m, v_used
     sym, num, value = adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")

@@ -11,7 +11,7 @@ import numpy as np
 
 from .adam import ADAM_INPUTS, FIRST_MOMENT, MOMENTS_INIT, SECOND_MOMENT
 from .base import Optimizer, algorithm_box
-from .explain import Eq, decayed_grad, fmt_num, moment_eqs, par, theta_eq
+from .explain import Eq, bias_corrected, decayed_grad, fmt_num, moment_eqs, par, theta_eq
 from .moments import add_weight_decay, ema_sq, lerp
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, rectified_lr, register
 from .sgd import GRADIENT, WEIGHT_DECAY_STEP
@@ -56,15 +56,7 @@ def _rule_radam(c):
     more, m, v = moment_eqs(c, g, b1, b2)
     eqs += more
     m_hat = m / (1 - b1**t)
-    eqs.append(
-        Eq(
-            r"\hat m_t",
-            r"m_t / (1 - \beta_1^t)",
-            rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
-            m_hat,
-            "mu_hat",
-        )
-    )
+    eqs.append(bias_corrected(r"\hat m_t", "m_t", m, b1, r"\beta_1", t, "mu_hat"))
     rho_inf = 2 / (1 - b2) - 1
     rho = rho_inf - 2 * t * b2**t / (1 - b2**t)
     eqs.append(
