@@ -1,0 +1,68 @@
+"""Conformance with the reference packages (pytorch-optimizer, prodigyopt, schedulefree).
+
+The references are in tests/fixtures/reference_trajectories.json, made once by
+tests/fixtures/make_reference_fixtures.py in float64 (the packages are not needed to run
+these tests). The surfaces are those of the torch conformance tests.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optimizers
+from tests.test_optimizers_torch import Rosenbrock, RotatedQuadratic
+
+FIXTURE = json.loads(
+    (Path(__file__).parent / "fixtures" / "reference_trajectories.json").read_text()
+)
+SURFACES = {
+    "rosenbrock": Rosenbrock(),
+    "quadratic": RotatedQuadratic(**FIXTURE["quadratic"]),
+}
+TOLERANCE = 1e-10
+
+
+def case_id(case):
+    options = ",".join(f"{k}={v}" for k, v in case["hp"].items())
+    return f"{case['optimizer']}-{case['surface']}-{options}"
+
+
+def relative_difference(ours, reference):
+    """Largest |ours − reference|, relative to each path's own size (at least 1)."""
+    scale = np.maximum(np.abs(reference).max(axis=(1, 2), keepdims=True), 1.0)
+    return float((np.abs(ours - reference) / scale).max())
+
+
+@pytest.mark.parametrize("case", FIXTURE["cases"], ids=case_id)
+def test_trajectory_matches_reference(case):
+    reference = np.array(case["points"])
+    opt = optimizers.make(case["optimizer"], **case["hp"])
+    starts = FIXTURE["starts"][case["surface"]]
+    traj = optimizers.run(SURFACES[case["surface"]], opt, starts, FIXTURE["steps"])
+    assert (traj.diverged_at == -1).all()
+    assert traj.points.shape == reference.shape
+    assert relative_difference(traj.points, reference) <= TOLERANCE
+    # The references really move (a frozen path would match trivially).
+    assert np.abs(reference[:, -1] - reference[:, 0]).max() > 0.05
+
+
+def test_fixture_covers_each_reference_optimizer():
+    covered = {case["optimizer"] for case in FIXTURE["cases"]}
+    assert {"adan"} <= covered
+    assert FIXTURE["steps"] >= 80
+    for name in covered:
+        cases = [c for c in FIXTURE["cases"] if c["optimizer"] == name]
+        assert len({c["surface"] for c in cases}) >= 2 and len(cases) >= 3
+
+
+def test_adan_first_step_closed_form():
+    # Step 1: Δ = 0, m = (1-β₁)g, v = (1-β₃)g², so θ₁ = θ₀ − γ g / (|g| + ε): a sign step.
+    theta = np.array([[0.3, -1.2], [2.0, 0.5]])
+    grads = np.array([[0.7, -0.02], [-3.0, 1e-3]])
+    opt = optimizers.make("adan", lr=0.1)
+    step, state = opt.update(grads, opt.init(theta), theta, 0.1)
+    np.testing.assert_allclose(step, -0.1 * grads / (np.abs(grads) + 1e-8), rtol=1e-12)
+    assert state.count == 1
+    np.testing.assert_array_equal(state.prev_grad, grads)
