@@ -50,7 +50,7 @@ def test_trajectory_matches_reference(case):
 
 def test_fixture_covers_each_reference_optimizer():
     covered = {case["optimizer"] for case in FIXTURE["cases"]}
-    assert {"adan"} <= covered
+    assert {"adan", "prodigy"} <= covered
     assert FIXTURE["steps"] >= 80
     for name in covered:
         cases = [c for c in FIXTURE["cases"] if c["optimizer"] == name]
@@ -66,3 +66,29 @@ def test_adan_first_step_closed_form():
     np.testing.assert_allclose(step, -0.1 * grads / (np.abs(grads) + 1e-8), rtol=1e-12)
     assert state.count == 1
     np.testing.assert_array_equal(state.prev_grad, grads)
+
+
+def test_prodigy_first_step_closed_form():
+    # Step 1 from d = d0: r₁ = 0 (θ = θ₀), so d̂ = 0 and d stays d0; m = d0(1-β₁)g,
+    # v = d0²(1-β₂)g², so θ₁ = θ₀ − d0 γ · d0 (1-β₁) g / (d0 √(1-β₂) |g| + d0 ε).
+    theta = np.array([[0.3, -1.2], [2.0, 0.5]])
+    grads = np.array([[0.7, -0.02], [-3.0, 1e-3]])
+    opt = optimizers.make("prodigy", d0=1e-3)
+    step, state = opt.update(grads, opt.init(theta), theta, 1.0)
+    expected = -1e-3 * 1e-3 * 0.1 * grads / (1e-3 * np.sqrt(0.001) * np.abs(grads) + 1e-3 * 1e-8)
+    np.testing.assert_allclose(step, expected, rtol=1e-12)
+    np.testing.assert_array_equal(state.d, [1e-3, 1e-3])
+
+
+def test_prodigy_d_is_each_rows_own():
+    surface = SURFACES["quadratic"]
+    starts = np.array([[2.0, 1.0], [-1.5, 0.5], [0.3, -2.0]])
+    opt = optimizers.make("prodigy", d0=1e-3)
+    together = optimizers.run(surface, opt, starts, 60, record=True)
+    for row in range(3):
+        alone = optimizers.run(surface, opt, starts[row : row + 1], 60)
+        np.testing.assert_array_equal(alone.points[0], together.points[row])
+    d = together.internals["d"]
+    assert d.shape == (3, 60)
+    assert (np.diff(d, axis=1) >= 0).all()  # d only grows
+    assert d.max() > 100 * 1e-3  # and it really grows from d0
