@@ -6,11 +6,13 @@ gradient difference g_t − g_{t−1}), ``nu`` = v_t (average of the square of
 g_t + β₂ (g_t − g_{t−1})), ``prev_grad`` = g_{t−1}.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from .base import Optimizer, algorithm_box, flag
+from .explain import Eq, fmt_num, par, theta_eq
 from .moments import lerp
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, normalized_lr, register
 from .sgd import GRADIENT
@@ -51,8 +53,73 @@ ADAN_LATEX = algorithm_box(
 )
 
 
+def _rule_adan(c):
+    hp, i, t, lr = c["hp"], c["i"], c["t"], c["lr"]
+    b1, b2, b3, eps = hp["beta1"], hp["beta2"], hp["beta3"], hp["eps"]
+    wd, decouple = hp["weight_decay"], hp["weight_decouple"]
+    g, th, prev = c["grad"][i], c["theta_prev"][i], c["prev"]
+    diff = g - prev["prev_grad"][i] if t > 1 else 0.0
+    m = b1 * prev["mu"][i] + (1 - b1) * g
+    n = b2 * prev["delta"][i] + (1 - b2) * diff
+    u = g + b2 * diff
+    v = b3 * prev["nu"][i] + (1 - b3) * u * u
+    eta = math.sqrt(v) / math.sqrt(1 - b3**t) + eps
+    a1, a2 = lr / (1 - b1**t), lr * b2 / (1 - b2**t)
+    base = th * (1 - lr * wd) if wd and decouple else th
+    theta = base - a1 * m / eta - a2 * n / eta
+    if wd and not decouple:
+        theta /= 1 + lr * wd
+    sym = r"\theta_{t-1} - \frac{\gamma}{1 - \beta_1^t} \frac{m_t}{\eta_t}"
+    sym += r" - \frac{\gamma \beta_2}{1 - \beta_2^t} \frac{n_t}{\eta_t}"
+    num = rf"{fmt_num(base, 7)} - {par(a1)} \cdot \frac{{{fmt_num(m)}}}{{{fmt_num(eta)}}}"
+    num += rf" - {par(a2)} \cdot \frac{{{fmt_num(n)}}}{{{fmt_num(eta)}}}"
+    if wd and decouple:
+        sym = sym.replace(r"\theta_{t-1}", r"(1 - \gamma\lambda)\theta_{t-1}", 1)
+    if wd and not decouple:
+        sym = rf"\big({sym}\big) / (1 + \gamma\lambda)"
+        num = rf"\big({num}\big) / {par(1 + lr * wd)}"
+    return [
+        Eq(r"\Delta_t", r"g_t - g_{t-1}", rf"{fmt_num(g)} - {par(g - diff)}", diff),
+        Eq(
+            "m_t",
+            r"\beta_1 m_{t-1} + (1 - \beta_1) g_t",
+            rf"{par(b1)} \cdot {par(prev['mu'][i])} + {par(1 - b1)} \cdot {par(g)}",
+            m,
+            "mu",
+        ),
+        Eq(
+            "n_t",
+            r"\beta_2 n_{t-1} + (1 - \beta_2) \Delta_t",
+            rf"{par(b2)} \cdot {par(prev['delta'][i])} + {par(1 - b2)} \cdot {par(diff)}",
+            n,
+            "delta",
+        ),
+        Eq("u_t", r"g_t + \beta_2 \Delta_t", rf"{fmt_num(g)} + {par(b2)} \cdot {par(diff)}", u),
+        Eq(
+            "v_t",
+            r"\beta_3 v_{t-1} + (1 - \beta_3) u_t^2",
+            rf"{par(b3)} \cdot {par(prev['nu'][i])} + {par(1 - b3)} \cdot {par(u)}^2",
+            v,
+            "nu",
+        ),
+        Eq(
+            r"\eta_t",
+            r"\sqrt{v_t} / \sqrt{1 - \beta_3^t} + \epsilon",
+            rf"\sqrt{{{fmt_num(v)}}} / \sqrt{{1 - {par(b3)}^{{{t}}}}} + {fmt_num(eps)}",
+            eta,
+        ),
+        theta_eq(c, sym, num, theta),
+    ]
+
+
 @register(
     "adan",
+    inspector=_rule_adan,
+    symbols={
+        "delta": ("n_t", "average of gradient differences"),
+        "nu": ("v_t", "average of the squared look-ahead gradient"),
+        "prev_grad": ("g_{t-1}", "previous gradient"),
+    },
     color="#17becf",
     sweep_axis="beta2",
     title="Adan",

@@ -5,11 +5,13 @@ group; here every start point is its own model, so ``d``, ``d_max`` and the runn
 numerator are per row (shape (N,)): one row's path never depends on another's.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from .base import Optimizer, algorithm_box, flag, hparam
+from .explain import Eq, fmt_num, par, theta_eq
 from .moments import fma
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, register, unit_lr
 from .sgd import GRADIENT
@@ -54,8 +56,83 @@ PRODIGY_LATEX = algorithm_box(
 )
 
 
+def _rule_prodigy(c):
+    hp, i, t = c["hp"], c["i"], c["t"]
+    b1, b2, b3, eps, wd = hp["beta1"], hp["beta2"], hp["beta3"], hp["eps"], hp["weight_decay"]
+    d0, prev = hp["d0"], c["prev"]
+    g, th = c["grad"], c["theta_prev"]
+    d, d_new = float(prev["d"]), float(c["state"]["d"])
+    correction = 1.0
+    if hp["use_bias_correction"]:
+        correction = math.sqrt(1 - b2**t) / (1 - b1**t)
+    dlr = d * c["lr"] * correction
+    r = b3 * float(prev["numerator"]) + (d / d0) * dlr * float(np.dot(g, prev["x0"] - th))
+    m = b1 * prev["mu"][i] + d * (1 - b1) * g[i]
+    v = b2 * prev["nu"][i] + d * d * (1 - b2) * g[i] ** 2
+    denom = math.sqrt(v) + d_new * eps
+    step = m if b1 > 0 else d_new * g[i]
+    theta = th[i] - wd * dlr * th[i] - dlr * step / denom
+    top = r"m_t" if b1 > 0 else r"d_t g_t"
+    return [
+        Eq(
+            r"\hat\gamma_t",
+            r"d_{t-1} \gamma"
+            + (r" \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)" if correction != 1 else ""),
+            rf"{par(d)} \cdot {par(c['lr'])}"
+            + (rf" \cdot {par(correction)}" if correction != 1 else ""),
+            dlr,
+        ),
+        Eq(
+            "r_t",
+            r"\beta_3 r_{t-1} + \frac{d_{t-1}}{d_0} \hat\gamma_t"
+            r" \langle g_t, \theta_0 - \theta_{t-1} \rangle",
+            rf"{par(b3)} \cdot {par(prev['numerator'])} + {par(d / d0)} \cdot {par(dlr)} \cdot "
+            rf"{par(float(np.dot(g, prev['x0'] - th)))}",
+            r,
+            "numerator",
+        ),
+        Eq(r"d_t", r"\text{learnt (plotted below)}", fmt_num(d_new), d_new, "d"),
+        Eq(
+            "m_t",
+            r"\beta_1 m_{t-1} + d_{t-1} (1 - \beta_1) g_t",
+            rf"{par(b1)} \cdot {par(prev['mu'][i])} + {par(d)} \cdot {par(1 - b1)}"
+            rf" \cdot {par(g[i])}",
+            m,
+            "mu",
+        ),
+        Eq(
+            "v_t",
+            r"\beta_2 v_{t-1} + d_{t-1}^2 (1 - \beta_2) g_t^2",
+            rf"{par(b2)} \cdot {par(prev['nu'][i])} + {par(d)}^2 \cdot {par(1 - b2)}"
+            rf" \cdot {par(g[i])}^2",
+            v,
+            "nu",
+        ),
+        theta_eq(
+            c,
+            r"\theta_{t-1} - \hat\gamma_t \lambda \theta_{t-1} - \hat\gamma_t \frac{"
+            + top
+            + r"}{\sqrt{v_t} + d_t \epsilon}",
+            rf"{fmt_num(th[i], 7)} - {par(dlr)} \cdot {par(wd)} \cdot {par(th[i])} - {par(dlr)} "
+            rf"\cdot \frac{{{fmt_num(step)}}}"
+            rf"{{\sqrt{{{fmt_num(v)}}} + {par(d_new)} \cdot {fmt_num(eps)}}}",
+            theta,
+        ),
+    ]
+
+
 @register(
     "prodigy",
+    inspector=_rule_prodigy,
+    symbols={
+        "d": ("d_t", "learnt step size d"),
+        "d_max": (r"d^{max}", "largest estimate d̂ so far"),
+        "numerator": ("r_t", "numerator of the estimate"),
+        "s": ("s_t", "weighted sum of gradients"),
+        "x0": (r"\theta_0", "start point"),
+        "mu": ("m_t", "first moment, scaled by d"),
+        "nu": ("v_t", "second moment, scaled by d²"),
+    },
     color="#8c564b",
     sweep_axis="d0",
     title="Prodigy",

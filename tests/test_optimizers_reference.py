@@ -92,3 +92,28 @@ def test_prodigy_d_is_each_rows_own():
     assert d.shape == (3, 60)
     assert (np.diff(d, axis=1) >= 0).all()  # d only grows
     assert d.max() > 100 * 1e-3  # and it really grows from d0
+
+
+@pytest.mark.parametrize(
+    ("name", "hp"),
+    [
+        ("adan", {"weight_decay": 0.1}),
+        ("adan", {"weight_decay": 0.1, "weight_decouple": True}),
+        ("prodigy", {"weight_decay": 0.1, "use_bias_correction": True, "beta1": 0.0, "d0": 1e-2}),
+    ],
+)
+@pytest.mark.parametrize("surface", ["rosenbrock", "canyon"])
+def test_inspector_numbers_are_the_recorded_step(name, hp, surface):
+    """Every option's substituted equations reproduce the step the run took."""
+    import surfaces
+    from figures import inspector
+
+    s = surfaces.get(surface)
+    opt = optimizers.make(name, **hp)
+    start = np.array([s.start], dtype=float)
+    traj = optimizers.run(s, opt, start, 30, record=True)
+    record = {"points": traj.points[0], **{k: v[0] for k, v in traj.internals.items()}}
+    for t in (1, 2, 30):
+        step = inspector.step_values(record, t, inspector.state_dict(opt.init(start)))
+        _, exact = inspector.update_latex(name, opt.hp, step, traj.lrs[t - 1])
+        assert exact, (name, hp, t)
