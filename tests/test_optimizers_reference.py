@@ -50,7 +50,7 @@ def test_trajectory_matches_reference(case):
 
 def test_fixture_covers_each_reference_optimizer():
     covered = {case["optimizer"] for case in FIXTURE["cases"]}
-    assert {"adan", "prodigy"} <= covered
+    assert {"adan", "prodigy", "schedulefree_adamw", "schedulefree_sgd"} <= covered
     assert FIXTURE["steps"] >= 80
     for name in covered:
         cases = [c for c in FIXTURE["cases"] if c["optimizer"] == name]
@@ -100,6 +100,8 @@ def test_prodigy_d_is_each_rows_own():
         ("adan", {"weight_decay": 0.1}),
         ("adan", {"weight_decay": 0.1, "weight_decouple": True}),
         ("prodigy", {"weight_decay": 0.1, "use_bias_correction": True, "beta1": 0.0, "d0": 1e-2}),
+        ("schedulefree_adamw", {"weight_decay": 0.1, "warmup_steps": 5, "r": 1.0}),
+        ("schedulefree_sgd", {"lr": 1e-3, "weight_decay": 0.1, "warmup_steps": 5}),
     ],
 )
 @pytest.mark.parametrize("surface", ["rosenbrock", "canyon"])
@@ -117,3 +119,19 @@ def test_inspector_numbers_are_the_recorded_step(name, hp, surface):
         step = inspector.step_values(record, t, inspector.state_dict(opt.init(start)))
         _, exact = inspector.update_latex(name, opt.hp, step, traj.lrs[t - 1])
         assert exact, (name, hp, t)
+
+
+def test_schedulefree_first_step_closed_form():
+    # Step 1 without warmup: c₁ = w₁ / w₁ = 1, so x₁ = z₁ (the whole average is z₁):
+    # SGD: x₁ = θ₀ − γ g; AdamW: x₁ = θ₀ − γ g / (|g| + ε). Then y₁ = β x₁ + (1 − β) z₁ = x₁.
+    theta = np.array([[0.3, -1.2], [2.0, 0.5]])
+    grads = np.array([[0.7, -0.02], [-3.0, 1e-3]])
+    sgd = optimizers.make("schedulefree_sgd", lr=0.1)
+    step, state = sgd.update(grads, sgd.init(theta), theta, 0.1)
+    np.testing.assert_allclose(step, -0.1 * grads, rtol=1e-12, atol=1e-16)
+    np.testing.assert_allclose(state.y, theta + step, rtol=1e-14)
+    adamw = optimizers.make("schedulefree_adamw", lr=0.1)
+    step, state = adamw.update(grads, adamw.init(theta), theta, 0.1)
+    np.testing.assert_allclose(step, -0.1 * grads / (np.abs(grads) + 1e-8), rtol=1e-12)
+    # The gradient is taken at y, not at the drawn x.
+    np.testing.assert_array_equal(adamw.lookahead(theta, state), state.y)
