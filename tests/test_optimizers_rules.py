@@ -110,3 +110,58 @@ def test_rotating_the_surface_rotates_the_path_only_for_axis_free_methods(name, 
     b = optimizers.run(turned, opt, start @ rot.T, 60).points[0]
     gap = np.abs(a @ rot.T - b).max()
     assert (gap < 1e-9) == invariant, gap
+
+
+def lookahead_rule(surface, start, inner, k, alpha, steps):
+    """Zhang et al. 2019, Algorithm 1, with the inner optimizer run one row at a time."""
+    theta = np.array([start], dtype=float)
+    slow, state = theta.copy(), inner.init(theta)
+    path = [theta[0].copy()]
+    for t in range(1, steps + 1):
+        q = theta if inner.lookahead is None else inner.lookahead(theta, state)
+        step, state = inner.update(surface.grad(q), state, theta, inner.hp["lr"])
+        theta = theta + step
+        if t % k == 0:
+            slow = slow + alpha * (theta - slow)
+            theta = slow.copy()
+        path.append(theta[0].copy())
+    return np.array(path)
+
+
+@pytest.mark.parametrize(
+    ("inner", "k", "alpha"),
+    [
+        (("adam", {"lr": 0.05}), 5, 0.5),
+        (("sgd", {"lr": 2e-4, "momentum": 0.9}), 3, 0.8),
+        (("nesterov", {"lr": 2e-4, "momentum": 0.9}), 6, 0.3),
+        (("schedulefree_sgd", {"lr": 5e-4}), 4, 0.5),
+    ],
+)
+@pytest.mark.parametrize("surface", SURFACES, ids=["rosenbrock", "quadratic"])
+def test_lookahead_wraps_any_optimizer_by_its_rule(surface, inner, k, alpha):
+    from optimizers.lookahead import wrap
+
+    base = optimizers.make(inner[0], **inner[1])
+    traj = optimizers.run(surface, wrap(base, k, alpha), STARTS, 100)
+    assert (traj.diverged_at == -1).all()
+    for row, start in enumerate(STARTS):
+        expected = lookahead_rule(surface, start, base, k, alpha, 100)
+        assert np.abs(traj.points[row] - expected).max() <= 1e-10 * max(1, np.abs(expected).max())
+
+
+def test_lookahead_first_sync_closed_form():
+    # With GD inside and k = 2: two fast steps θ₀ → θ₂, then φ = θ₀ + α(θ₂ − θ₀).
+    from optimizers.lookahead import wrap
+
+    surface = RotatedQuadratic(0.0, (1.0, 4.0), (0.0, 0.0))  # gradient (x, 4y)
+    opt = wrap(optimizers.make("gd", lr=0.1), k=2, alpha=0.5)
+    traj = optimizers.run(surface, opt, np.array([[1.0, 1.0]]), 2)
+    fast = np.array([1.0, 1.0]) * np.array([0.9, 0.6]) ** 2
+    np.testing.assert_allclose(traj.points[0, 2], 1.0 + 0.5 * (fast - 1.0), rtol=1e-14)
+    registered = optimizers.make("lookahead", lr=0.01, k=2, alpha=0.5)
+    plain = optimizers.run(surface, optimizers.make("adam", lr=0.01), np.array([[1.0, 1.0]]), 2)
+    ours = optimizers.run(surface, registered, np.array([[1.0, 1.0]]), 2)
+    np.testing.assert_array_equal(ours.points[0, 1], plain.points[0, 1])
+    np.testing.assert_allclose(
+        ours.points[0, 2], 1.0 + 0.5 * (plain.points[0, 2] - 1.0), rtol=1e-14
+    )
