@@ -137,7 +137,7 @@ def _rule_lookahead(c):
         "lr": LR,
         "k": hparam(1, 1000, "k: fast steps between pulls of the slow weights.", kind="int"),
         "alpha": hparam(
-            0.0, 1.0, "α: how far the slow weights move towards the fast ones.", low_open=True
+            0.0, 1.0, "α: how far the slow weights move towards the fast ones (0: back to φ)."
         ),
         "beta1": BETA1,
         "beta2": BETA2,

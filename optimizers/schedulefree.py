@@ -296,7 +296,8 @@ def schedulefree_adamw(
     hparams={
         "lr": LR,
         "momentum": MOMENTUM._replace(
-            low_open=True, help="β: where the gradient is taken, y = βx + (1 − β)z."
+            help="β: where the gradient is taken, y = βx + (1 − β)z (0: at z; the "
+            "reference package asks for β > 0, the update is defined at 0)."
         ),
         "weight_decay": WEIGHT_DECAY._replace(help="Weight decay λ: adds λy to the gradient."),
         "warmup_steps": WARMUP,
@@ -315,7 +316,7 @@ def schedulefree_sgd(
     lr : float
         Base learning rate γ.
     momentum : float
-        Interpolation β between x and z where the gradient is taken, in (0, 1).
+        Interpolation β between x and z where the gradient is taken, in [0, 1).
     weight_decay : float
         L2 decay added to the gradient at y.
     warmup_steps : int

@@ -17,9 +17,21 @@ from .registry import LR, accumulating_lr, register
 
 
 class ShampooState(NamedTuple):
-    """``stats`` = G_t, shape (N, 2, 2): εI plus the sum of outer products g gᵀ."""
+    """G_t = εI + Σ g gᵀ as ``diag`` = (G_xx, G_yy), shape (N, 2), and ``cross`` = G_xy (N,).
 
-    stats: np.ndarray
+    Stored by entry rather than as (N, 2, 2) so the inspector's per-coordinate table can
+    show it (the diagonal under x and y, the shared off-diagonal in both).
+    """
+
+    diag: np.ndarray
+    cross: np.ndarray
+
+
+def _matrix(diag, cross):
+    out = np.empty((*np.shape(cross), 2, 2))
+    out[..., 0, 0], out[..., 1, 1] = diag[..., 0], diag[..., 1]
+    out[..., 0, 1] = out[..., 1, 0] = cross
+    return out
 
 
 SHAMPOO_LATEX = algorithm_box(
@@ -42,7 +54,7 @@ def inverse_sqrt(stats):
 def _rule_shampoo(c):
     i, lr = c["i"], c["lr"]
     g, th = c["grad"], c["theta_prev"][i]
-    stats = np.asarray(c["state"]["stats"], dtype=float)
+    stats = _matrix(np.asarray(c["state"]["diag"]), np.asarray(c["state"]["cross"]))
     pre = inverse_sqrt(stats[None])[0] @ g
     return [
         Eq(
@@ -63,7 +75,10 @@ def _rule_shampoo(c):
 @register(
     "shampoo",
     inspector=_rule_shampoo,
-    symbols={"stats": ("G_t", "statistics εI + Σ g gᵀ (2x2)")},
+    symbols={
+        "diag": (r"\operatorname{diag} G_t", "diagonal of G = εI + Σ g gᵀ"),
+        "cross": (r"(G_t)_{xy}", "off-diagonal of G (x-y correlation)"),
+    },
     color="#393b79",
     title="Shampoo (full-matrix, on a vector)",
     summary="Preconditions by the inverse square root of the 2x2 sum of outer products "
@@ -100,11 +115,12 @@ def shampoo(lr=0.1, eps=1e-4):
     hp = dict(locals())
 
     def init(params):
-        return ShampooState(np.broadcast_to(eps * np.eye(2), (len(params), 2, 2)).copy())
+        return ShampooState(np.full_like(params, eps), np.zeros(len(params)))
 
     def update(grads, state, params, lr, hess=None):
-        stats = state.stats + grads[:, :, None] * grads[:, None, :]
-        step = (inverse_sqrt(stats) @ grads[:, :, None])[:, :, 0]
-        return -np.asarray(lr, dtype=float).reshape(-1, 1) * step, ShampooState(stats)
+        diag = state.diag + grads * grads
+        cross = state.cross + grads[:, 0] * grads[:, 1]
+        step = (inverse_sqrt(_matrix(diag, cross)) @ grads[:, :, None])[:, :, 0]
+        return -np.asarray(lr, dtype=float).reshape(-1, 1) * step, ShampooState(diag, cross)
 
     return Optimizer("shampoo", hp, init, update)
