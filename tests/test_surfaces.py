@@ -8,40 +8,13 @@ import pytest
 
 import surfaces
 from surfaces.analysis import eig2
+from tests.surface_checks import assert_matches_fd, random_points
 
 BUILTINS = [n for n in surfaces.names() if surfaces.get(n).n_samples == 0]
 # Ackley's minimum is a cusp: the gradient is undefined exactly there (tested separately).
 CUSP_MINIMA = {"ackley"}
 # Unbounded below: plain GD from the suggested start leaves the box (that is the lesson).
 UNBOUNDED = {"saddle", "monkey_saddle"}
-
-
-def random_points(surface, n=25, seed=0):
-    (x0, x1), (y0, y1) = surface.domain
-    rng = np.random.default_rng(seed)
-    return np.stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)], axis=1)
-
-
-def fd_grad(fn, xy, h):
-    """Central differences of fn ((N,2)->(N,...)) along x and y, stacked on the last axis."""
-    ex, ey = np.array([h, 0.0]), np.array([0.0, h])
-    dx = (fn(xy + ex) - fn(xy - ex)) / (2 * h)
-    dy = (fn(xy + ey) - fn(xy - ey)) / (2 * h)
-    return np.stack([dx, dy], axis=-1)
-
-
-def assert_matches_fd(surface, xy, rtol=1e-5):
-    width = max(b - a for a, b in surface.domain)
-    h = 1e-5 * width
-    g = surface.grad(xy)
-    g_fd = fd_grad(surface.value, xy, h)
-    scale = max(1.0, float(np.abs(g).max()))
-    np.testing.assert_allclose(g, g_fd, rtol=rtol, atol=rtol * scale)
-    hess = surface.hessian(xy)
-    h_fd = fd_grad(surface.grad, xy, h)  # [..., i, j] = d g_i / d x_j
-    scale = max(1.0, float(np.abs(hess).max()))
-    np.testing.assert_allclose(hess, h_fd, rtol=rtol, atol=rtol * scale)
-    np.testing.assert_allclose(hess, np.swapaxes(hess, -1, -2), rtol=1e-12, atol=1e-12 * scale)
 
 
 def test_library_has_the_required_surfaces():
