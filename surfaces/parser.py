@@ -325,11 +325,16 @@ class _Checker:
                     f"the exponent {exponent:.4g} is too large (the limit is {MAX_EXPONENT})",
                 )
         base = _constant_value(node.left)
+        digits = 0.0
         if base is not None and base != 0 and not math.isnan(base) and not math.isnan(exponent):
-            # sympy computes constant powers exactly: bound the number of digits.
             digits = abs(exponent) * math.log10(abs(base)) if math.isfinite(base) else math.inf
-            if digits > MAX_DIGITS:
-                self.fail(node, f"this number is too large (more than {MAX_DIGITS} digits)")
+        # sympy computes constant powers exactly, so the exact number's size counts too:
+        # (13/17)^1000 is tiny (its float even underflows to 0 when nested) but its
+        # numerator and denominator have 1,000 digits each, and its 1000th power has two
+        # million; the value's digits alone missed it.
+        digits = max(digits, _exact_digits(node) or 0.0)
+        if digits > MAX_DIGITS:
+            self.fail(node, f"this number is too large (more than {MAX_DIGITS} digits)")
         return tower
 
     def check_call(self, node, depth, calls, tower):
@@ -394,6 +399,39 @@ def _constant_value(node):
                 ast.Pow: lambda: a**b,
             }[op]
         )
+    return None
+
+
+def _exact_digits(node):
+    """Estimate the digits of the exact number sympy builds for a subtree, or None.
+
+    The estimate counts numerator plus denominator; None means the subtree has x or y.
+
+    Integers count their digits; float literals become inexact sympy Floats and pi, e and
+    function calls stay symbolic (count 0 or their argument's); sums, products and
+    quotients add their operands' digits; a power multiplies its base's by the exponent.
+    """
+    if isinstance(node, ast.Constant):
+        if type(node.value) is int and abs(node.value) > 1:
+            return math.log10(abs(node.value))
+        return 0.0
+    if isinstance(node, ast.Name):
+        return 0.0 if node.id in _CONSTANTS else None
+    if isinstance(node, ast.UnaryOp):
+        return _exact_digits(node.operand)
+    if isinstance(node, ast.Call) and len(node.args) == 1:
+        return _exact_digits(node.args[0])
+    if isinstance(node, ast.BinOp):
+        a = _exact_digits(node.left)
+        if a is None:
+            return None
+        if isinstance(node.op, ast.Pow):
+            exponent = _constant_value(node.right)
+            if exponent is None:
+                return None
+            return a * abs(exponent) if math.isfinite(exponent) else math.inf
+        b = _exact_digits(node.right)
+        return None if b is None else a + b
     return None
 
 
@@ -515,6 +553,7 @@ def symbolic_job(request):
 
     normalized, max_ops = request
     expr = to_sympy(normalized)
+    _check_numbers([expr])
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise FormulaError(
             "the formula is undefined everywhere (it contains a division by zero or "
@@ -536,8 +575,29 @@ def symbolic_job(request):
     yield {"part": "latex", "latex": core.latex_of(expr, grad, hess)}
 
 
+_MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 64
+
+
+def _check_numbers(exprs):
+    """Refuse any exact number larger than the static bound allows.
+
+    Defence in depth: nothing big may reach the server process, where unpickling it
+    holds the GIL.
+    """
+    import sympy as sp
+
+    for e in exprs:
+        for number in e.atoms(sp.Rational):
+            if max(abs(number.p).bit_length(), number.q.bit_length()) > _MAX_BITS:
+                raise FormulaError(
+                    f"the formula makes an exact number with more than {MAX_DIGITS} digits"
+                )
+
+
 def _check_result(exprs, max_ops):
     import sympy as sp
+
+    _check_numbers(exprs)
 
     ops = sp.count_ops(exprs)
     if ops > max_ops:
@@ -554,7 +614,7 @@ def _check_result(exprs, max_ops):
 
 # Bounded caches shared by Streamlit's script threads (hence the lock); oldest out first.
 _cache_lock = threading.Lock()
-_FAILURES: OrderedDict = OrderedDict()  # normalized text -> message, for slow rejections
+_FAILURES: OrderedDict = OrderedDict()  # normalized text -> the worker's verdict
 _MAX_FAILURES = 64
 
 
@@ -658,14 +718,18 @@ def _symbolic(normalized, on_compiled):
             "symbolic", (normalized, MAX_OPS), TIME_LIMIT, on_part=on_part
         )
     except _worker.Timeout:
-        message = (
+        # Not remembered: under load (or with a killed worker) an easy formula can miss
+        # the limit; only verdicts that are properties of the formula are cached.
+        raise FormulaError(
             f"the formula takes too long to differentiate (more than {TIME_LIMIT:g} s); "
             "try a simpler one"
-        )
-        _remember_failure(normalized, message)
-        raise FormulaError(message) from None
+        ) from None
     except _worker.WorkerDied:
-        message = "the formula could not be processed (the helper process failed)"
+        raise FormulaError(
+            "the formula could not be processed (the helper process failed); try again"
+        ) from None
+    except _worker.TooLarge:
+        message = "the formula's result is too large to use"
         _remember_failure(normalized, message)
         raise FormulaError(message) from None
     if status == "error":

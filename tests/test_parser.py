@@ -429,19 +429,15 @@ def test_slow_symbolic_work_is_stopped_by_the_time_limit(monkeypatch):
     monkeypatch.setattr(parser, "TIME_LIMIT", 1.0)
     parser.clear_cache()
     surfaces.parse("x + y")  # make sure a worker is running
-    old = _worker.pid()
+    old = set(_worker.pids())
     text = "tanh(sqrt((1/2 - tanh(abs(x))^(pi-10))^76))"
     t0 = time.perf_counter()
     with pytest.raises(FormulaError, match="too long to differentiate"):
         surfaces.parse(text)
     assert time.perf_counter() - t0 < 1.0 + 5.0  # the limit plus generous slack
-    assert _worker.pid() is None  # killed
-    t0 = time.perf_counter()
-    with pytest.raises(FormulaError, match="too long"):  # remembered: no second wait
-        surfaces.parse(text)
-    assert time.perf_counter() - t0 < 0.5
+    assert not old & set(_worker.pids())  # the worker that ran it was killed
     assert surfaces.parse("x^2 - y").value(np.array([[2.0, 1.0]]))[0] == 3.0
-    assert _worker.pid() not in (None, old)  # a fresh worker took over
+    assert _worker.pids()  # a fresh worker took over
 
 
 def test_derivatives_that_are_too_large_are_rejected(monkeypatch):
