@@ -1,6 +1,6 @@
 """One offline HTML file with the player: plotly.js, the player code and the payload inline.
 
-Pure Python (no Streamlit). The player's JavaScript and CSS are read from ``ui/player/``
+Pure Python (no Streamlit). The player's JavaScript and CSS are read from ``assets/player/``
 so the component and the standalone page run the very same code: the component calls
 ``LLPlayer.connectStreamlit()``, this page calls ``LLPlayer.render(payload)``.
 """
@@ -9,7 +9,7 @@ import html
 import json
 from pathlib import Path
 
-PLAYER_DIR = Path(__file__).resolve().parent.parent / "ui" / "player"
+PLAYER_DIR = Path(__file__).resolve().parent.parent / "assets" / "player"
 
 
 def plotly_js_source():

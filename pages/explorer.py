@@ -2,11 +2,10 @@
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 import figures
-from ui import compute, present, share, sidebar
+from ui import compute, present, share, sidebar, state
 from ui import scene as sc
 from ui.player import player
 from ui.routing import through_app
@@ -14,7 +13,7 @@ from ui.routing import through_app
 through_app()
 
 scene = sidebar.scene_sidebar()
-sidebar.sync_url(scene)
+state.sync_url(scene)
 with st.sidebar:
     present.enter_button()
     ghost_trail = st.toggle(
@@ -26,7 +25,7 @@ with st.sidebar:
 
 theme = present.apply()
 st.title("Loss Landscape Lab")
-sidebar.show_link_warnings()
+state.show_link_warnings()
 
 try:
     surface = scene.build_surface()
@@ -42,23 +41,22 @@ if not runs:
         icon=":material/arrow_back:",
     )
 
-ghosts = sidebar.ghosts(scene) if ghost_trail else ()
+ghosts = state.ghosts(scene) if ghost_trail else ()
 height = 780 if present.is_on() else 640
 value = player(compute.payload(scene, ghosts=ghosts), key="explorer", height=height, theme=theme)
-if value and value.get("seq") != st.session_state.get("player_seq"):
-    st.session_state["player_seq"] = value.get("seq")
+if state.new_player_value(value):
     if value.get("event") == "start":
-        sidebar.set_scene(replace(scene, start=tuple(value["start"])), reset_widgets=True)
+        state.set_scene(replace(scene, start=tuple(value["start"])), reset_widgets=True)
         st.rerun()
     if value.get("event") == "step":
-        st.session_state["explorer_step"] = int(value["step"])
+        state.set_explorer_step(value["step"])
 
 if not runs:
     st.stop()
 
-diverged = [r for r in runs if r["diverged_at"] >= 0]
+diverged = [r for r in runs if r.diverged_at >= 0]
 for r in diverged:
-    st.warning(f"**{r['label']}** diverged at step {r['diverged_at']}.", icon=":material/warning:")
+    st.warning(f"**{r.label}** diverged at step {r.diverged_at}.", icon=":material/warning:")
 
 tab_loss, tab_grad, tab_dist, tab_table, tab_share = st.tabs(
     ["Loss", "Gradient norm", "Distance to minimum", "Summary", "Share & download"]
@@ -76,8 +74,7 @@ with tab_dist:
     else:
         st.info("This surface has no known minimum to measure the distance to.")
 with tab_table:
-    minima = np.array(surface.minima, dtype=float).reshape(-1, 2)
-    f_min = float(surface.value(minima).min()) if len(minima) else None
+    f_min = surface.f_min
     tol = st.number_input(
         "Tolerance",
         value=1e-3,

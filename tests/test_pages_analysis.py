@@ -144,8 +144,9 @@ def test_update_rule_falls_back_rather_than_show_wrong_arithmetic():
     blocks, exact = inspector.update_latex("adam", wrong, step, lrs[4])
     assert not exact
     assert all(r"\Delta\theta_t" in latex for _, latex in blocks)
-    blocks, exact = inspector.update_latex("some_new_optimizer", opt.hp, step, lrs[4])
-    assert not exact
+    # An optimizer cannot be registered without its rule, so an unknown name is an error.
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        inspector.update_latex("some_new_optimizer", opt.hp, step, lrs[4])
 
 
 def test_state_rows_name_the_maths():

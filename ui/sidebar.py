@@ -1,9 +1,7 @@
-"""The explorer's sidebar: widgets that edit the current `Scene`.
+"""The explorer's sidebar: widgets that edit the current `Scene` (state lives in ui.state).
 
-The scene lives in the plain session-state key ``"scene"`` (widget keys are dropped when the
-user switches pages; plain keys survive). Widgets are seeded from it when they have no state
-yet and the scene is rebuilt from them on every rerun, so every page sees the same scene and
-the URL always describes it.
+Widgets are seeded from the scene when they have no state yet and the scene is rebuilt from
+them on every rerun, so every page sees the same scene and the URL always describes it.
 """
 
 from __future__ import annotations
@@ -15,95 +13,21 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from ui import compute
 from ui import scene as sc
+from ui import state
 
-SCENE = "scene"
-WIDGET_PREFIX = "w_"
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
-
-
-def current_scene() -> sc.Scene:
-    """Return the session's scene, reading the URL once at the start of a session.
-
-    Warnings about a malformed link are kept in ``st.session_state["link_warnings"]`` and
-    shown by `show_link_warnings`.
-    """
-    if SCENE not in st.session_state:
-        query = {key: st.query_params.get_all(key) for key in st.query_params}
-        scene, warnings = sc.from_query(query) if query else (sc.default_scene(), [])
-        st.session_state[SCENE] = scene
-        st.session_state["link_warnings"] = warnings
-    return st.session_state[SCENE]
-
-
-def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
-    """Make ``scene`` current; with ``reset_widgets`` the widgets are re-seeded from it."""
-    st.session_state[SCENE] = scene
-    if reset_widgets:
-        for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
-            del st.session_state[key]
-
-
-def ghosts(scene: sc.Scene) -> tuple[sc.Scene, ...]:
-    """Return the previous scene on the same surface, to draw faintly behind this one.
-
-    The ghost is the scene as it was before the user's last change; it stays until the
-    next change and disappears when the surface changes (old paths on another surface
-    would mean nothing).
-    """
-    last, ghost = st.session_state.get("ghost_state", (None, None))
-    if scene != last:
-        same_surface = last is not None and compute.surface_key(last) == compute.surface_key(scene)
-        ghost = last if same_surface else None
-        st.session_state["ghost_state"] = (scene, ghost)
-    return (ghost,) if ghost is not None and ghost.active_runs() else ()
-
-
-def sync_url(scene: sc.Scene) -> None:
-    """Write the scene into the page URL so the address bar is always a share link."""
-    query = sc.to_query(scene)
-    if dict(st.query_params) != query:
-        st.query_params.from_dict(query)
-
-
-def show_link_warnings() -> None:
-    """Show, once, what was wrong with the link the session was opened with."""
-    warnings = st.session_state.pop("link_warnings", [])
-    if warnings:
-        st.warning(
-            "Some settings in the link could not be used:\n\n"
-            + "\n".join(f"- {w}" for w in warnings)
-        )
 
 
 def scene_sidebar() -> sc.Scene:
     """Draw the sidebar and return the scene it describes."""
-    scene = current_scene()
+    scene = state.current_scene()
     with st.sidebar:
         scene = _surface_section(scene)
         scene = _run_section(scene)
         scene = _options_section(scene)
-    st.session_state[SCENE] = scene
+    state.set_scene(scene)
     return scene
-
-
-def surface_picker(container, scene: sc.Scene, *, key: str, help: str) -> str:
-    """Draw a surface selectbox that starts at the scene's surface; return the chosen name.
-
-    The scene's typed formula is offered too when it has one ("The Explorer's formula").
-    """
-    names = surfaces.names() + ([sc.FORMULA] if scene.surface == sc.FORMULA else [])
-    titles = {n: surfaces.info(n).title for n in surfaces.names()}
-    titles[sc.FORMULA] = "The Explorer's formula"
-    return container.selectbox(
-        "Surface",
-        names,
-        index=names.index(scene.surface) if scene.surface in names else 0,
-        format_func=titles.get,
-        key=key,
-        help=help,
-    )
 
 
 # --- sections -------------------------------------------------------------------------
@@ -128,7 +52,7 @@ def _surface_section(scene: sc.Scene) -> sc.Scene:
         # A new surface brings its own start, learning rates and parameters.
         runs = sc.default_runs(name) if name != sc.FORMULA else scene.runs
         scene = replace(scene, surface=name, surface_params=(), start=None, runs=runs)
-        set_scene(scene, reset_widgets=True)
+        state.set_scene(scene, reset_widgets=True)
         st.session_state[_key("surface")] = name
     if name == sc.FORMULA:
         formula = _widget(
@@ -143,17 +67,10 @@ def _surface_section(scene: sc.Scene) -> sc.Scene:
         scene = replace(scene, formula=formula)
     else:
         params = {}
-        for pname, (default, low, high, help_text) in surfaces.info(name).params.items():
-            value = dict(scene.surface_params).get(pname, default)
-            if isinstance(default, bool):
-                params[pname] = _widget(
-                    st.checkbox, f"surface.{pname}", bool(value), pname, help=help_text
-                )
-            else:
-                params[pname] = _number_widget(
-                    f"surface.{pname}", pname, value, low, high, help_text, integer=_is_int(default)
-                )
-        changed = {k: v for k, v in params.items() if v != surfaces.info(name).params[k][0]}
+        for pname, spec in surfaces.info(name).params.items():
+            value = dict(scene.surface_params).get(pname, spec.default)
+            params[pname] = _hparam_widget(f"surface.{pname}", pname, spec, value)
+        changed = {k: v for k, v in params.items() if v != surfaces.info(name).params[k].default}
         scene = replace(scene, surface_params=tuple(sorted(changed.items())))
     return scene
 
@@ -167,7 +84,7 @@ def _run_section(scene: sc.Scene) -> sc.Scene:
     if remove:
         runs = [run for i, run in enumerate(runs) if i not in remove]
         scene = replace(scene, runs=tuple(runs))
-        set_scene(scene, reset_widgets=True)
+        state.set_scene(scene, reset_widgets=True)
         st.rerun()
     if len(runs) < sc.MAX_RUNS:
         choice = st.selectbox(
@@ -186,7 +103,7 @@ def _run_section(scene: sc.Scene) -> sc.Scene:
             hp = (("lr", lr),) if "lr" in optimizers.spec(choice).hparams else ()
             runs.append(sc.Run(choice, hp, color))
             scene = replace(scene, runs=tuple(runs))
-            set_scene(scene, reset_widgets=True)
+            state.set_scene(scene, reset_widgets=True)
             st.rerun()
     return replace(scene, runs=tuple(runs))
 
@@ -312,7 +229,7 @@ def _options_section(scene: sc.Scene) -> sc.Scene:
 
 
 def _key(name: str) -> str:
-    return WIDGET_PREFIX + name
+    return state.WIDGET_PREFIX + name
 
 
 def _widget(factory, name, value, label, **kwargs):
@@ -387,7 +304,3 @@ def _surface_lr(scene: sc.Scene) -> float:
         return scene.build_surface().lr
     except ValueError:
         return 1e-3
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

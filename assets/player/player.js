@@ -215,7 +215,7 @@
       grid: { x: gx, y: gy, rows },
       start: payload.start ? mark(payload.start) : null,
       minima: payload.minima.map(mark),
-      ticks: zs.log ? logTicks(zs, tlo, thi) : null,
+      ticks: zs.log ? { tickvals: zs.tickvals, ticktext: zs.ticktext } : null,
     };
   }
 
@@ -228,29 +228,6 @@
       o += p.length;
     }
     return out;
-  }
-
-  /** Colour bar / z axis ticks for log colouring, labelled in loss units. */
-  function logTicks(zs, tlo, thi) {
-    const span = thi - tlo;
-    const mults = span < 2.5 ? [1, 2, 5] : [1];
-    const tickvals = [], ticktext = [];
-    for (let d = Math.floor(tlo) - 1; d <= Math.ceil(thi) + 1; d++) {
-      for (const m of mults) {
-        // Ticks sit at round distances above the grid minimum, so for the usual case of a
-        // minimum at 0 the labels are round loss values (1, 10, 100, ...). Distances below
-        // the floor all map to the bottom of the scale: no tick there.
-        const above = m * Math.pow(10, d);
-        if (above < zs.floor) continue;
-        const t = Math.log10(above + zs.zmin - zs.shift);
-        const spaced = !tickvals.length || t - tickvals[tickvals.length - 1] > span / 14;
-        if (t >= tlo - 1e-9 && t <= thi + 1e-9 && spaced) {
-          tickvals.push(t);
-          ticktext.push(fmt(zs.zmin + above, 2));
-        }
-      }
-    }
-    return { tickvals, ticktext };
   }
 
   // ---------------------------------------------------------------- figures

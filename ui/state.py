@@ -1,0 +1,93 @@
+"""The app's session state: one module with typed accessors for what pages share.
+
+The scene lives in the plain session-state key ``"scene"`` (widget keys are dropped when the
+user switches pages; plain keys survive). Widgets' keys start with ``WIDGET_PREFIX`` so that
+``set_scene(..., reset_widgets=True)`` can re-seed them. Nothing else in the app reads or
+writes these keys directly.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import compute
+from ui import scene as sc
+
+SCENE = "scene"
+WIDGET_PREFIX = "w_"
+_LINK_WARNINGS = "link_warnings"
+_GHOST = "ghost_state"
+_EXPLORER_STEP = "explorer_step"
+_PLAYER_SEQ = "player_seq"
+
+
+def current_scene() -> sc.Scene:
+    """Return the session's scene, reading the URL once at the start of a session.
+
+    Warnings about a malformed link are kept in ``st.session_state[_LINK_WARNINGS]`` and
+    shown by `show_link_warnings`.
+    """
+    if SCENE not in st.session_state:
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        scene, warnings = sc.from_query(query) if query else (sc.default_scene(), [])
+        st.session_state[SCENE] = scene
+        st.session_state[_LINK_WARNINGS] = warnings
+    return st.session_state[SCENE]
+
+
+def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
+    """Make ``scene`` current; with ``reset_widgets`` the widgets are re-seeded from it."""
+    st.session_state[SCENE] = scene
+    if reset_widgets:
+        for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+            del st.session_state[key]
+
+
+def ghosts(scene: sc.Scene) -> tuple[sc.Scene, ...]:
+    """Return the previous scene on the same surface, to draw faintly behind this one.
+
+    The ghost is the scene as it was before the user's last change; it stays until the
+    next change and disappears when the surface changes (old paths on another surface
+    would mean nothing).
+    """
+    last, ghost = st.session_state.get(_GHOST, (None, None))
+    if scene != last:
+        same_surface = last is not None and compute.surface_key(last) == compute.surface_key(scene)
+        ghost = last if same_surface else None
+        st.session_state[_GHOST] = (scene, ghost)
+    return (ghost,) if ghost is not None and ghost.active_runs() else ()
+
+
+def sync_url(scene: sc.Scene) -> None:
+    """Write the scene into the page URL so the address bar is always a share link."""
+    query = sc.to_query(scene)
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)
+
+
+def show_link_warnings() -> None:
+    """Show, once, what was wrong with the link the session was opened with."""
+    warnings = st.session_state.pop(_LINK_WARNINGS, [])
+    if warnings:
+        st.warning(
+            "Some settings in the link could not be used:\n\n"
+            + "\n".join(f"- {w}" for w in warnings)
+        )
+
+
+def explorer_step() -> int | None:
+    """Return the step the explorer's player was last paused or scrubbed at, if any."""
+    return st.session_state.get(_EXPLORER_STEP)
+
+
+def set_explorer_step(step: int) -> None:
+    """Remember the explorer's step, so the step inspector opens there."""
+    st.session_state[_EXPLORER_STEP] = int(step)
+
+
+def new_player_value(value) -> bool:
+    """Return True once per new value of the player component (values repeat on reruns)."""
+    if not isinstance(value, dict) or value.get("seq") == st.session_state.get(_PLAYER_SEQ):
+        return False
+    st.session_state[_PLAYER_SEQ] = value.get("seq")
+    return True
