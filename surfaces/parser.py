@@ -292,7 +292,10 @@ class _Checker:
         if isinstance(node, ast.Expression):
             return self.check(node.body, depth + 1, calls, tower)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            self.check(node.left, depth + 1, calls, tower)
+            # a + b + c + ... is a left-leaning chain as deep as it is long: the chain's
+            # links count as one level, so depth measures nesting, not length.
+            chained = _same_level(node.left, node.op)
+            self.check(node.left, depth if chained else depth + 1, calls, tower)
             if isinstance(node.op, ast.Pow):
                 tower = self.check_exponent(node, tower)
             return self.check(node.right, depth + 1, calls, tower)
@@ -355,6 +358,16 @@ class _Checker:
             self.fail(node, "only plain numbers are allowed")
         if not abs(value) <= MAX_LITERAL:
             self.fail(node, f"the number {value:.4g} is too large (limit {MAX_LITERAL:.0e})")
+
+
+_LEVELS = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
+
+
+def _same_level(child, op):
+    """Tell whether ``child`` continues the chain of ``op`` (a + b - c, a * b / c)."""
+    if not isinstance(child, ast.BinOp):
+        return False
+    return any(isinstance(op, level) and isinstance(child.op, level) for level in _LEVELS)
 
 
 def _describe(node):
@@ -733,11 +746,45 @@ def _symbolic(normalized, on_compiled):
         _remember_failure(normalized, message)
         raise FormulaError(message) from None
     if status == "error":
+        if payload.endswith("(OverflowError)"):
+            payload = _overflow_message(normalized)
         _remember_failure(normalized, payload)
         raise FormulaError(payload)
     entry = (compiled["expr"], compiled["fns"], payload[-1]["latex"])
     _remember(_COMPILED, _MAX_COMPILED, normalized, entry)
     return entry
+
+
+def _overflow_message(normalized):
+    """Name the innermost constant part of the formula that overflows a float."""
+    tree = ast.parse(normalized, mode="eval")
+    culprit = None
+    for node in ast.walk(tree):  # breadth first: the last hit is the innermost
+        if isinstance(node, ast.Call | ast.BinOp):
+            value = _constant_value(node)
+            if value is not None and math.isinf(value):
+                culprit = node
+    if culprit is None:
+        return "a number in the formula overflows (it is beyond about 1.8e308)"
+    shown = ast.unparse(culprit).replace("**", "^")
+    return f"{shown} overflows: it is larger than the largest float (about 1.8e308)"
+
+
+_CHECK_POINTS = 101  # per axis: the finiteness check's grid over the view
+
+
+def _check_finite(fns, domain):
+    """Refuse a formula with no finite value on the view (it could draw nothing)."""
+    (x0, x1), (y0, y1) = domain
+    gx, gy = np.meshgrid(np.linspace(x0, x1, _CHECK_POINTS), np.linspace(y0, y1, _CHECK_POINTS))
+    z = fns.value(np.column_stack([gx.ravel(), gy.ravel()]))
+    if not np.isfinite(z).any():
+        raise FormulaError(
+            f"the formula has no finite value anywhere in the view x in [{x0:g}, {x1:g}], "
+            f"y in [{y0:g}, {y1:g}]: it takes the log or square root of a negative number, "
+            "a fractional power of a negative number, or a number beyond about 1.8e308 "
+            "(such as exp(1000) or 10^400)"
+        )
 
 
 def _analyse(fns, domain):
@@ -755,6 +802,7 @@ def _analyse(fns, domain):
 def _build(normalized, domain):
     found = {}
     expr, fns, latex = _symbolic(normalized, lambda fns: found.update(_analyse(fns, domain)))
+    _check_finite(fns, domain)
     return Surface(
         name="formula",
         title=normalized.replace(" ", "").replace("**", "^"),

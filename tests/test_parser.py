@@ -365,8 +365,6 @@ NASTY = [
     "abs(x y)^0.5",
     "(-8)^(1/3)*x",
     "10^300*x",
-    "10^400*x",
-    "pi^720*x",
     "1/(x^2+y^2)",
     "x^(-3) + y",
     "tan(pi x/2)",
@@ -401,7 +399,9 @@ def test_nasty_values_are_what_mathematics_says():
     # The principal cube root of -8 is complex: NaN, not -2 and not a crash.
     assert np.isnan(surfaces.parse("(-8)^(1/3)*x").value(xy[:1])).all()
     assert surfaces.parse("10^300*x").value(xy[:1])[0] == 4e300
-    assert surfaces.parse("10^400*x").value(xy[:1])[0] == np.inf
+    # 10^400 x is inf or NaN on the whole view: refused (test_worker_pool, defect 2).
+    with pytest.raises(FormulaError, match="no finite value"):
+        surfaces.parse("10^400*x")
     # abs'' is a Dirac delta: zero almost everywhere, evaluated as 0.
     np.testing.assert_array_equal(surfaces.parse("abs(x)+y").hessian(xy), np.zeros((3, 2, 2)))
 

@@ -114,3 +114,47 @@ def test_a_slow_formula_does_not_hold_back_an_easy_one(monkeypatch):
     thread.join()
     assert finished_first
     assert surface.value(np.array([[0.0, 0.0]]))[0] == 0.0
+
+
+# Defect 2: formulas the parser accepted but whose view has no finite value.
+NOWHERE_FINITE = [
+    "log(-1)+x^2",
+    "sqrt(-1)+x^2",
+    "(-8)^(1/3)+x^2",
+    "exp(1000) x^2",
+    "e^710+x^2",
+    "10^1000 x",
+    "10**400*x",
+    "1e15^266+x^2",
+]
+
+
+@pytest.mark.parametrize("text", NOWHERE_FINITE)
+def test_formula_without_a_finite_value_in_the_view_is_refused(text):
+    with pytest.raises(FormulaError, match="no finite value anywhere in the view"):
+        surfaces.parse(text)
+
+
+def test_formula_finite_somewhere_in_the_view_passes():
+    s = surfaces.parse("log(x) + y^2")  # finite for x > 0
+    assert np.isfinite(s.value(np.array([[1.0, 0.0]]))).all()
+
+
+# Defect 12: parser usability.
+def test_a_flat_sum_of_40_terms_is_not_too_deep():
+    text = " + ".join(f"{k % 7 + 1}x" if k % 2 else f"{k % 5 + 1}y" for k in range(40))
+    s = surfaces.parse(text)
+    assert np.isfinite(s.value(np.array([[0.5, 0.5]]))).all()
+
+
+def test_real_nesting_is_still_bounded():
+    text = "(" * 19 + "x" + ")" * 19
+    assert surfaces.parse(text)
+    with pytest.raises(FormulaError, match="nested too deeply|too many nested"):
+        surfaces.parse("-(" * 21 + "x" + ")" * 21)
+
+
+def test_overflow_message_says_what_overflowed():
+    with pytest.raises(FormulaError, match=r"exp\(exp\(10\)\) overflows") as info:
+        surfaces.parse("exp(exp(exp(exp(10))))+x")
+    assert "OverflowError" not in str(info.value)
