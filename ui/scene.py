@@ -32,6 +32,7 @@ FORMULA = "formula"
 MAX_STEPS = 5000  # the player animates every step up to here
 MAX_SEED = 2**31 - 1
 MAX_RUNS = 8
+MAX_COORD = 1e6  # |x|, |y| of a start point, from a link or a click on the player
 MAX_NOISE = 5.0  # the sidebar's slider and the link accept the same range
 MAX_QUERY_VALUE = 2000  # characters: 8 runs with every setting fit; longer is not a scene
 PALETTE = (
@@ -315,8 +316,8 @@ def _parse_start(value, _):
         x, y = (float(v) for v in value.split(","))
     except ValueError:
         raise ValueError("The start point must be two numbers 'x,y'.") from None
-    if not (math.isfinite(x) and math.isfinite(y) and abs(x) < 1e6 and abs(y) < 1e6):
-        raise ValueError("The start point must be two finite numbers below 1e6.")
+    if not (math.isfinite(x) and math.isfinite(y) and abs(x) < MAX_COORD and abs(y) < MAX_COORD):
+        raise ValueError(f"The start point must be two finite numbers below {MAX_COORD:g}.")
     return {"start": (x, y)}
 
 
