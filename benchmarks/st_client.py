@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -104,10 +105,10 @@ async def run_page(port, page="", query="", timeout=120.0):
 
 
 def free_port():
-    """A free TCP port on 127.0.0.1."""
-    from benchmarks.browser import free_port as _free_port
-
-    return _free_port()
+    """A free TCP port on 127.0.0.1 (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 class Server:
