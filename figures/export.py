@@ -37,6 +37,7 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from figures._arrays import bilinear
+from figures.payload import pick_steps
 from figures.scale import ZScale
 from figures.trajectories import (
     load_trajectories_csv,
@@ -74,10 +75,9 @@ def frame_steps(runs, n_frames):
     ndarray of int
         ``min(n_frames, steps + 1)`` distinct steps spread evenly from 0 to ``steps``
         (both included), where each run's divergence step and last finite point replace
-        the regular step nearest to them (the player keeps the same steps, see
-        :func:`figures.payload.pick_steps`), so the "diverged at step k" frame is never
-        skipped. The "step k / n" text
-        shows the jumps; there are never repeated frames.
+        the regular step nearest to them (:func:`figures.payload.pick_steps`, which also
+        chooses the player's frames), so the "diverged at step k" frame is never skipped.
+        The "step k / n" text shows the jumps; there are never repeated frames.
     """
     n_points = max((len(r.points) for r in runs), default=1)
     keep = set()
@@ -86,19 +86,8 @@ def frame_steps(runs, n_frames):
         k = int(r.diverged_at)
         if k >= 0:
             keep.update({k, _last_finite(np.asarray(r.points, dtype=float).reshape(-1, 2))})
-    n = max(1, min(int(n_frames), n_points))
-    if n == 1:
-        return np.array([n_points - 1])
-    # Spacing (n_points - 1)/(n - 1) >= 1, so the rounded steps are distinct.
-    steps = set(np.round(np.linspace(0, n_points - 1, n)).astype(int).tolist())
-    # Each step that must be shown replaces the regular step nearest to it.
-    for k in sorted(keep - steps):
-        spare = steps - keep - {0, n_points - 1}
-        if not spare:
-            break
-        steps.remove(min(spare, key=lambda t: abs(t - k)))
-        steps.add(k)
-    return np.array(sorted(steps))
+    steps, _ = pick_steps(n_points, max(1, int(n_frames)), keep, exact=True)
+    return np.arange(n_points) if steps is None else steps
 
 
 _OUTLINE = [patheffects.Stroke(linewidth=4.5, foreground="white"), patheffects.Normal()]

@@ -104,7 +104,7 @@ def step_values(record, t, initial):
         shape (2,)), ``state`` (fields after step t) and ``prev`` (fields after step
         t - 1, or ``initial``).
     """
-    skip = {"points", "grad", "update", "step_size"}
+    skip = {"points", "lrs", "grad", "update", "step_size"}  # lrs: shown as γ
     state = {k: _at(v, t - 1) for k, v in record.items() if k not in skip}
     if t >= 2:
         prev = {k: _at(v, t - 2) for k, v in record.items() if k not in skip}

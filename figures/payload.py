@@ -146,35 +146,52 @@ def _last_visible(points, values, stop, domain, pad=0.02):
     return -1
 
 
-def pick_steps(n_points, max_frames, keep=()):
-    """Choose the steps an animation shows: all of them, or every k-th plus the ones that matter.
+def pick_steps(n_points, max_frames, keep=(), *, exact=False):
+    """Choose the steps an animation shows: all, or a regular subset plus the ones that matter.
 
-    The player and the GIF/MP4 exports both use this, so a divergence step is never
-    skipped in either.
+    The ones that matter (a run's last step, its divergence step) are never skipped. The
+    player and the GIF/MP4 exports both choose their frames here.
 
     Parameters
     ----------
     n_points : int
         Steps + 1 of the longest run.
     max_frames : int
-        Frames wanted (a few more are added for ``keep``).
+        Frames wanted.
     keep : iterable of int
-        Steps that must be shown (a run's last step, its divergence step); -1 is ignored.
+        Steps that must be shown; values outside 0..steps are ignored.
+    exact : bool
+        False (the player): every k-th step with a whole stride k, plus ``keep`` on top.
+        True (a GIF or MP4 of a fixed length): exactly ``min(max_frames, n_points)`` steps
+        spread evenly, each ``keep`` step replacing the regular step nearest to it.
 
     Returns
     -------
     steps : ndarray of int or None
         Sorted distinct steps, first and last included; None when every step is a frame.
-    stride : int
-        The spacing of the regular frames.
+    stride : float
+        The spacing of the regular frames (a whole number unless ``exact``).
     """
     steps = n_points - 1
-    if steps <= max_frames:
+    keep = {int(k) for k in keep if 0 <= k <= steps}
+    if (n_points if exact else steps) <= max_frames:
         return None, 1
-    stride = math.ceil(steps / max(1, max_frames))
-    chosen = set(range(0, n_points, stride)) | {steps}
-    chosen.update(int(k) for k in keep if 0 <= k <= steps)
-    return np.array(sorted(chosen), dtype=np.int64), stride
+    if not exact:
+        stride = math.ceil(steps / max(1, max_frames))
+        chosen = set(range(0, n_points, stride)) | {steps} | keep
+        return np.array(sorted(chosen), dtype=np.int64), stride
+    n = max(1, int(max_frames))
+    if n == 1:
+        return np.array([steps], dtype=np.int64), float(steps)
+    # Spacing steps / (n - 1) >= 1, so the rounded steps are distinct.
+    chosen = set(np.round(np.linspace(0, steps, n)).astype(int).tolist())
+    for k in sorted(keep - chosen):
+        spare = chosen - keep - {0, steps}
+        if not spare:
+            break
+        chosen.remove(min(spare, key=lambda t: abs(t - k)))
+        chosen.add(k)
+    return np.array(sorted(chosen), dtype=np.int64), steps / (n - 1)
 
 
 def _must_show(runs, steps):

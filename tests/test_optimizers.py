@@ -12,7 +12,7 @@ import optimizers
 import surfaces
 from optimizers.registry import _REGISTRY
 
-TORCH_NAMED = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "radam"]
+TORCH_NAMED = [n for n in optimizers.names() if optimizers.spec(n).torch_name]
 G = np.array([[3.0, -0.5], [-1e-3, 2e3], [0.25, 7.0]])  # gradients of very different sizes
 THETA = np.array([[1.0, 2.0], [-0.5, 0.3], [4.0, -1.0]])
 

@@ -15,7 +15,7 @@ from figures import export, player_payload
 from figures.analysis import z_levels
 from figures.scale import ZScale
 
-PLAYER_JS = Path(__file__).resolve().parents[1] / "assets" / "player" / "player.js"
+MODEL_JS = Path(__file__).resolve().parents[1] / "assets" / "player" / "model.js"
 
 
 def test_linear_scale_clips():
@@ -59,13 +59,13 @@ def test_export_contour_and_player_share_one_scale(name):
     np.testing.assert_array_equal(z_levels(z, surface.log_z, surface.z_clip), scale.heights(z))
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run player.js")
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 @pytest.mark.parametrize("name", ["rosenbrock", "saddle", "himmelblau"])
 def test_player_js_transform_equals_the_python_scale(name):
-    """Run the player's own transform (cut from player.js) on the payload's zscale."""
+    """Run the player's own transform (cut from model.js) on the payload's zscale."""
     surface, xs, ys, z = _scene(name)
     zscale = player_payload(xs, ys, z, [], log_z=surface.log_z, z_clip=surface.z_clip)["zscale"]
-    source = PLAYER_JS.read_text()
+    source = MODEL_JS.read_text()
     clip = re.search(r"const clip = .*?;\n", source).group(0)
     transform = re.search(r"const transform = .*?;\n(?=\s*const tlo)", source, re.S).group(0)
     values = [float(v) for v in z.ravel()[::7]]

@@ -1,10 +1,11 @@
 """The animation player: a Streamlit v1 custom component (vanilla JS, no build step).
 
 The browser side is in ``assets/player/`` (shared with the standalone HTML export):
-``index.html`` loads ``player.css``, ``player.js`` and ``plotly.min.js``, which is served
-straight from the installed plotly package by a second component declared on its folder
-(nothing is copied into the source tree, which may be read-only; no CDN). The payload
-comes from :func:`figures.player_payload`.
+``index.html`` loads ``player.css``, then ``plotly.min.js``, served straight from the
+installed plotly package by a second component declared on its folder (nothing is copied
+into the source tree, which may be read-only; no CDN), then the player in three parts:
+``model.js``, ``figures.js``, ``player.js``. The payload comes from
+:func:`figures.player_payload`.
 """
 
 from pathlib import Path
