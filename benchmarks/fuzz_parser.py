@@ -33,7 +33,7 @@ def formula(rng, depth=0):
         exponent = rng.choice(["2", "1000", "999", "-3", "(1/3)", "y", "x", "1000.5", "0.5"])
         return f"({formula(rng, depth + 1)})^{exponent}"
     if r < 0.75:
-        return " + ".join(formula(rng, 4) for _ in range(rng.randint(5, 40)))
+        return " + ".join(formula(rng, 5) for _ in range(rng.randint(5, 40)))
     op = rng.choice(["+", "-", "*", "/", " "])
     return f"{formula(rng, depth + 1)} {op} {formula(rng, depth + 1)}"
 
