@@ -72,6 +72,7 @@ async def run_page(port, page="", query="", timeout=120.0):
         origin=f"http://127.0.0.1:{port}",
         max_size=None,
         open_timeout=timeout,
+        ping_interval=None,  # a loaded server answers pings late; the run has its own limit
     ) as ws:
         back = BackMsg()
         back.rerun_script.query_string = query
@@ -83,8 +84,10 @@ async def run_page(port, page="", query="", timeout=120.0):
         while True:
             try:
                 data = await asyncio.wait_for(ws.recv(), max(0.01, deadline - time.perf_counter()))
-            except TimeoutError:
+            except (TimeoutError, websockets.ConnectionClosed) as exc:
                 result.seconds = time.perf_counter() - t0
+                if not isinstance(exc, TimeoutError):
+                    result.status = "closed"
                 return result
             result.bytes += len(data)
             msg = ForwardMsg()
