@@ -122,10 +122,14 @@ def distance_figure(runs, minima, *, log_y=True, title="Distance to the nearest 
             f"{title}: no known minimum", "step", "distance", height=320, log_y=False
         )
         return {"data": [], "layout": layout}
-    dists = [
-        np.sqrt(((r.points[:, None, :] - mins[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
-        for r in runs
-    ]
+    # hypot, not sqrt of squares: a diverging path's coordinates above ~1e154 would
+    # overflow when squared (a RuntimeWarning in the server log); an infinite distance
+    # (a point beyond 1.8e308) is the truth and needs no warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        dists = [
+            np.hypot(*np.moveaxis(r.points[:, None, :] - mins[None, :, :], -1, 0)).min(axis=1)
+            for r in runs
+        ]
     return _line_figure(runs, dists, title, "distance", log_y=log_y)
 
 

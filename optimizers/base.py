@@ -82,6 +82,25 @@ class HParam(NamedTuple):
             return f"{left}{int(self.low)}, {int(self.high)}{right}"
         return f"{left}{self.low:g}, {self.high:g}{right}"
 
+    def closed_bounds(self):
+        """Return ``(low, high)``, the valid range closed for a control's min and max.
+
+        An open end is moved inside the range: a low end by 1e-12 (relative to its
+        size, at least absolute), a high end by 1e-4, so ``eps`` in (0, 1] gives
+        ``(1e-12, 1)`` and a beta in [0, 1) gives ``(0, 0.9999)``. Every value between
+        the bounds passes `check`.
+
+        Returns
+        -------
+        tuple of float
+        """
+        low, high = float(self.low), float(self.high)
+        if self.low_open:
+            low += max(abs(low), 1.0) * 1e-12
+        if self.high_open:
+            high -= max(abs(high), 1.0) * 1e-4
+        return low, high
+
     def check(self, name, value):
         """Return ``value`` converted to the parameter's kind, or raise ValueError.
 

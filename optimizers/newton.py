@@ -41,7 +41,8 @@ def newton(lr=1.0, damping=0.0):
     Deliberately not saddle-free: with an indefinite Hessian the step heads for the
     saddle, which is what the lessons show. The 2x2 systems are solved in closed form
     (Cramer's rule), so a singular ``H + λI`` gives an infinite or NaN step, which the
-    runner reports as divergence, instead of an exception.
+    runner reports as divergence, instead of an exception, except where the gradient is
+    exactly zero: a critical point is a fixed point, whatever its Hessian.
 
     Parameters
     ----------
@@ -62,6 +63,9 @@ def newton(lr=1.0, damping=0.0):
 
     def update(grads, state, params, lr, hess=None):
         with np.errstate(all="ignore"):
-            return -lr * solve2(hess + damping * np.eye(2), grads), state
+            step = -lr * solve2(hess + damping * np.eye(2), grads)
+        # g = 0 is a fixed point whatever H is: on a critical point with a singular
+        # Hessian (x^4 + y^4's minimum, the monkey saddle) 0/0 is not a divergence.
+        return np.where((grads == 0).all(-1, keepdims=True), 0.0, step), state
 
     return Optimizer("newton", hp, init, update, needs_hessian=True)

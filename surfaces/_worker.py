@@ -10,8 +10,17 @@ The worker is a plain ``python -c`` subprocess speaking length-prefixed pickles 
 stdin/stdout. (multiprocessing's "spawn" re-imports the caller's ``__main__`` in the
 child, which breaks scripts without a main guard; "fork" is unsafe in a multi-threaded
 process such as Streamlit.) A reader thread turns the reply stream into a queue, so
-waiting with a time limit is portable. Jobs are serialized by a lock: one worker, one
-job at a time; a job that exceeds its limit holds the lock for at most that long.
+waiting with a time limit is portable.
+
+Workers form a small pool (at most ``MAX_WORKERS`` processes, started on demand, idle
+ones reused): one job per worker at a time, so a slow formula in one session holds one
+worker for at most its time limit while other sessions' formulas run beside it.
+
+Nothing big crosses the process boundary: the worker refuses to send a reply frame over
+``MAX_REPLY_BYTES`` (it sends an error instead), and the parent's reader thread never
+reads or unpickles a frame whose header announces more, killing the worker instead.
+Unpickling runs on the parent's reader thread holding the GIL, where no time limit can
+help, so this bound is what keeps the server responsive whatever a formula does.
 """
 
 from __future__ import annotations
@@ -29,11 +38,15 @@ import time
 from pathlib import Path
 
 STARTUP_LIMIT = 60.0  # seconds for a new worker to import sympy and report ready
+MAX_WORKERS = 3  # live processes at most; each holds sympy (~60 MB)
+MAX_REPLY_BYTES = 4_000_000  # a typical reply is a few kB; 5,000 derivative ops ~ 200 kB
 _HEADER = struct.Struct("!Q")
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 
-_lock = threading.Lock()
-_worker = None  # (Popen, reply queue) of the live worker
+_pool = threading.Condition()  # guards _idle and _live
+_idle = []  # workers waiting for a job, most recently used last
+_live = 0  # workers started and not yet killed (idle or busy)
+_all = set()  # every live worker, for pids() and the exit handler
 
 
 class Timeout(Exception):
@@ -44,20 +57,32 @@ class WorkerDied(Exception):
     """The worker exited or could not start."""
 
 
+class TooLarge(Exception):
+    """The worker's reply was larger than ``MAX_REPLY_BYTES``; the worker was killed."""
+
+
+class _TooLargeFrame:
+    """Marker the reader thread queues instead of an oversized frame."""
+
+
 # ----------------------------------------------------------------- worker side
 
 
-def _write(stream, obj):
+def _write(stream, obj, limit=None):
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    if limit is not None and len(data) > limit:
+        data = pickle.dumps(("error", "the formula's result is too large to use"))
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _read(stream):
+def _read(stream, limit=None):
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EOFError
     (size,) = _HEADER.unpack(header)
+    if limit is not None and size > limit:
+        return _TooLargeFrame()
     data = stream.read(size)
     if len(data) < size:
         raise EOFError
@@ -97,7 +122,7 @@ def serve():
             result = jobs[name](arg)
             if inspect.isgenerator(result):
                 for item in result:
-                    _write(replies, ("part", item))
+                    _write(replies, ("part", item), MAX_REPLY_BYTES)
                 result = None
             reply = ("ok", result)
         except FormulaError as exc:
@@ -108,77 +133,138 @@ def serve():
             reply = ("error", "the formula needs too much memory to differentiate")
         except Exception as exc:  # any sympy failure means the formula is rejected
             reply = ("error", f"the formula could not be processed ({type(exc).__name__})")
-        _write(replies, reply)
+        _write(replies, reply, MAX_REPLY_BYTES)
 
 
 # ----------------------------------------------------------------- parent side
 
 
 def _pump(stream, replies):
-    """Reader thread: move every reply frame into the queue; None marks the end."""
+    """Reader thread: move every reply frame into the queue; None marks the end.
+
+    An oversized frame is never read: a marker is queued and the thread stops (the
+    parent then kills the worker). A stream closed by that kill ends the thread quietly.
+    """
     try:
         while True:
-            replies.put(_read(stream))
-    except (EOFError, OSError, pickle.UnpicklingError):
+            reply = _read(stream, MAX_REPLY_BYTES)
+            replies.put(reply)
+            if isinstance(reply, _TooLargeFrame):
+                return
+    except (EOFError, OSError, ValueError, pickle.UnpicklingError):
         replies.put(None)
 
 
-def _start():
-    global _worker
-    # The package's own parent goes first on the path, so the child runs this code.
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); from surfaces._worker import serve; serve()"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, _PACKAGE_PARENT], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    replies = queue.Queue()
-    threading.Thread(target=_pump, args=(process.stdout, replies), daemon=True).start()
-    try:
-        ready = replies.get(timeout=STARTUP_LIMIT) == "ready"
-    except queue.Empty:
-        ready = False
-    if not ready:
-        _kill(process)
-        raise WorkerDied("the formula worker did not start")
-    _worker = (process, replies)
+class _Worker:
+    """One live worker process and the queue its reader thread fills."""
 
-
-def _kill(process):
-    process.kill()
-    process.wait()
-    for stream in (process.stdin, process.stdout):
+    def __init__(self):
+        # The package's own parent goes first on the path, so the child runs this code.
+        code = (
+            "import sys; sys.path.insert(0, sys.argv[1]); "
+            "from surfaces._worker import serve; serve()"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, _PACKAGE_PARENT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self.replies = queue.Queue()
+        threading.Thread(
+            target=_pump, args=(self.process.stdout, self.replies), daemon=True
+        ).start()
         try:
-            stream.close()
-        except OSError:
-            pass
+            ready = self.replies.get(timeout=STARTUP_LIMIT) == "ready"
+        except queue.Empty:
+            ready = False
+        if not ready:
+            self.kill()
+            raise WorkerDied("the formula worker did not start")
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+
+
+def _acquire():
+    """Take an idle worker, or start one if fewer than MAX_WORKERS live, else wait."""
+    global _live
+    with _pool:
+        while True:
+            while _idle:
+                worker = _idle.pop()
+                if worker.alive():
+                    return worker
+                _live -= 1
+                _all.discard(worker)
+            if _live < MAX_WORKERS:
+                _live += 1
+                break
+            _pool.wait()
+    try:
+        worker = _Worker()
+    except BaseException:
+        with _pool:
+            _live -= 1
+            _pool.notify()
+        raise
+    with _pool:
+        _all.add(worker)
+    return worker
+
+
+def _release(worker, reusable):
+    """Give ``worker`` back to the pool, or kill it when it is mid-job or dead."""
+    global _live
+    if reusable and worker.alive():
+        with _pool:
+            _idle.append(worker)
+            _pool.notify()
+        return
+    worker.kill()
+    with _pool:
+        _live -= 1
+        _all.discard(worker)
+        _pool.notify()
 
 
 def _stop():
-    global _worker
-    if _worker is not None:
-        _kill(_worker[0])
-    _worker = None
+    """Kill every worker (at exit, and for tests)."""
+    global _live
+    with _pool:
+        workers = list(_all)
+        _all.clear()
+        _idle.clear()
+        _live = 0
+        _pool.notify_all()
+    for worker in workers:
+        worker.kill()
 
 
 atexit.register(_stop)
 
 
 def start():
-    """Start the worker now (optional: the first job starts it anyway)."""
-    with _lock:
-        if _worker is None or _worker[0].poll() is not None:
-            _stop()
-            _start()
+    """Start a worker now if none is idle (optional: the first job starts one anyway)."""
+    _release(_acquire(), True)
 
 
-def pid():
-    """Process id of the live worker, or None (for tests)."""
-    return _worker[0].pid if _worker is not None and _worker[0].poll() is None else None
+def pids():
+    """Process ids of the live workers (for tests)."""
+    with _pool:
+        return sorted(w.process.pid for w in _all if w.alive())
 
 
 def run(job, arg, timeout, on_part=None):
-    """Run ``job`` (a name, see `_jobs`) on ``arg`` in the worker within ``timeout`` seconds.
+    """Run ``job`` (a name, see `_jobs`) on ``arg`` in a pool worker within ``timeout`` s.
 
     Parameters
     ----------
@@ -186,8 +272,8 @@ def run(job, arg, timeout, on_part=None):
         ``"symbolic"`` (see `surfaces.parser.symbolic_job`) or ``"clear_cache"``.
     arg : picklable
     timeout : float
-        Wall-clock limit for the whole job (not for starting the worker), including the
-        time spent in ``on_part``.
+        Wall-clock limit for the whole job (not for waiting for or starting a worker),
+        including the time spent in ``on_part``.
     on_part : callable, optional
         Called with each part of a generator job as soon as it arrives, while the
         worker goes on. If it raises, the worker is killed and the exception propagates.
@@ -201,37 +287,37 @@ def run(job, arg, timeout, on_part=None):
     Raises
     ------
     Timeout
-        The job took longer; the worker was killed (a new one starts on the next job).
+        The job took longer; the worker was killed (a new one starts on demand).
+    TooLarge
+        A reply frame was larger than ``MAX_REPLY_BYTES``; the worker was killed.
     WorkerDied
         The worker crashed or could not start.
     """
-    with _lock:
-        if _worker is None or _worker[0].poll() is not None:
-            _stop()
-            _start()
-        process, replies = _worker
+    worker = _acquire()
+    reusable = False
+    try:
         deadline = time.monotonic() + timeout
         parts = []
         try:
-            _write(process.stdin, (job, arg))
+            _write(worker.process.stdin, (job, arg))
             while True:
-                reply = replies.get(timeout=max(0.0, deadline - time.monotonic()))
-                if reply is None or reply[0] != "part":
+                reply = worker.replies.get(timeout=max(0.0, deadline - time.monotonic()))
+                if reply is None or isinstance(reply, _TooLargeFrame) or reply[0] != "part":
                     break
                 parts.append(reply[1])
                 if on_part is not None:
                     on_part(reply[1])
         except queue.Empty:
-            _stop()
             raise Timeout from None
         except OSError:
             reply = None
-        except BaseException:
-            _stop()  # the worker is mid-job: it cannot be reused
-            raise
         if reply is None:
-            _stop()
             raise WorkerDied("the formula worker exited")
-        if reply[0] == "ok" and parts:
-            return ("ok", parts)
-        return reply
+        if isinstance(reply, _TooLargeFrame):
+            raise TooLarge
+        reusable = True
+    finally:
+        _release(worker, reusable)
+    if reply[0] == "ok" and parts:
+        return ("ok", parts)
+    return reply

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import sympy as sp
 
 from optimizers.base import HParam
@@ -46,6 +47,7 @@ class Builtin:
     lr_target: float = 1.0
     log_z: bool = False
     z_clip: float | None = None
+    cusp: bool = False  # a kink where the symbolic gradient is 0/0: use a subgradient
 
 
 pi, E, exp, cos, sin, sqrt = sp.pi, sp.E, sp.exp, sp.cos, sp.sin, sp.sqrt
@@ -347,6 +349,7 @@ BUILTINS: dict[str, Builtin] = {
         start=(-4.2, 3.3),
         minima=[(0, 0)],
         source=f"{SFU.format('ackley')}; {JY} (local minima not listed: there are many)",
+        cusp=True,
     ),
     "levi13": Builtin(
         title="Lévi N.13",
@@ -372,6 +375,22 @@ def _exact(value):
     return sp.Rational(repr(float(value)))
 
 
+def _subgradient(fn, value):
+    """Wrap a derivative so a 0/0 at a kink (NaN where the value is finite) reads 0.
+
+    At a cusp's tip, such as Ackley's minimum, 0 is a subgradient: a start there stays
+    put instead of "diverging" on a NaN.
+    """
+
+    def wrapped(xy):
+        d = fn(xy)
+        finite = np.isfinite(value(xy))
+        finite = finite.reshape(finite.shape + (1,) * (d.ndim - finite.ndim))
+        return np.where(np.isnan(d) & finite, 0.0, d)
+
+    return wrapped
+
+
 def _resolve(points, params):
     return list(points(**params) if callable(points) else points)
 
@@ -383,6 +402,10 @@ def build_builtin(name, key):
     params = dict(key)
     expr = entry.f(core.X, core.Y, **{k: _exact(v) for k, v in params.items()})
     fns, f, grad, hess = core.build(expr)
+    if entry.cusp:
+        fns = fns._replace(
+            grad=_subgradient(fns.grad, fns.value), hessian=_subgradient(fns.hessian, fns.value)
+        )
     minima = analysis.polish(fns, _resolve(entry.minima, params))
     saddles = analysis.polish(fns, _resolve(entry.saddles, params))
     domain = tuple(tuple(float(v) for v in axis) for axis in entry.domain)

@@ -292,7 +292,10 @@ class _Checker:
         if isinstance(node, ast.Expression):
             return self.check(node.body, depth + 1, calls, tower)
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            self.check(node.left, depth + 1, calls, tower)
+            # a + b + c + ... is a left-leaning chain as deep as it is long: the chain's
+            # links count as one level, so depth measures nesting, not length.
+            chained = _same_level(node.left, node.op)
+            self.check(node.left, depth if chained else depth + 1, calls, tower)
             if isinstance(node.op, ast.Pow):
                 tower = self.check_exponent(node, tower)
             return self.check(node.right, depth + 1, calls, tower)
@@ -325,11 +328,16 @@ class _Checker:
                     f"the exponent {exponent:.4g} is too large (the limit is {MAX_EXPONENT})",
                 )
         base = _constant_value(node.left)
+        digits = 0.0
         if base is not None and base != 0 and not math.isnan(base) and not math.isnan(exponent):
-            # sympy computes constant powers exactly: bound the number of digits.
             digits = abs(exponent) * math.log10(abs(base)) if math.isfinite(base) else math.inf
-            if digits > MAX_DIGITS:
-                self.fail(node, f"this number is too large (more than {MAX_DIGITS} digits)")
+        # sympy computes constant powers exactly, so the exact number's size counts too:
+        # (13/17)^1000 is tiny (its float even underflows to 0 when nested) but its
+        # numerator and denominator have 1,000 digits each, and its 1000th power has two
+        # million; the value's digits alone missed it.
+        digits = max(digits, _exact_digits(node) or 0.0)
+        if digits > MAX_DIGITS:
+            self.fail(node, f"this number is too large (more than {MAX_DIGITS} digits)")
         return tower
 
     def check_call(self, node, depth, calls, tower):
@@ -350,6 +358,16 @@ class _Checker:
             self.fail(node, "only plain numbers are allowed")
         if not abs(value) <= MAX_LITERAL:
             self.fail(node, f"the number {value:.4g} is too large (limit {MAX_LITERAL:.0e})")
+
+
+_LEVELS = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
+
+
+def _same_level(child, op):
+    """Tell whether ``child`` continues the chain of ``op`` (a + b - c, a * b / c)."""
+    if not isinstance(child, ast.BinOp):
+        return False
+    return any(isinstance(op, level) and isinstance(child.op, level) for level in _LEVELS)
 
 
 def _describe(node):
@@ -394,6 +412,39 @@ def _constant_value(node):
                 ast.Pow: lambda: a**b,
             }[op]
         )
+    return None
+
+
+def _exact_digits(node):
+    """Estimate the digits of the exact number sympy builds for a subtree, or None.
+
+    The estimate counts numerator plus denominator; None means the subtree has x or y.
+
+    Integers count their digits; float literals become inexact sympy Floats and pi, e and
+    function calls stay symbolic (count 0 or their argument's); sums, products and
+    quotients add their operands' digits; a power multiplies its base's by the exponent.
+    """
+    if isinstance(node, ast.Constant):
+        if type(node.value) is int and abs(node.value) > 1:
+            return math.log10(abs(node.value))
+        return 0.0
+    if isinstance(node, ast.Name):
+        return 0.0 if node.id in _CONSTANTS else None
+    if isinstance(node, ast.UnaryOp):
+        return _exact_digits(node.operand)
+    if isinstance(node, ast.Call) and len(node.args) == 1:
+        return _exact_digits(node.args[0])
+    if isinstance(node, ast.BinOp):
+        a = _exact_digits(node.left)
+        if a is None:
+            return None
+        if isinstance(node.op, ast.Pow):
+            exponent = _constant_value(node.right)
+            if exponent is None:
+                return None
+            return a * abs(exponent) if math.isfinite(exponent) else math.inf
+        b = _exact_digits(node.right)
+        return None if b is None else a + b
     return None
 
 
@@ -515,6 +566,7 @@ def symbolic_job(request):
 
     normalized, max_ops = request
     expr = to_sympy(normalized)
+    _check_numbers([expr])
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise FormulaError(
             "the formula is undefined everywhere (it contains a division by zero or "
@@ -536,8 +588,29 @@ def symbolic_job(request):
     yield {"part": "latex", "latex": core.latex_of(expr, grad, hess)}
 
 
+_MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 64
+
+
+def _check_numbers(exprs):
+    """Refuse any exact number larger than the static bound allows.
+
+    Defence in depth: nothing big may reach the server process, where unpickling it
+    holds the GIL.
+    """
+    import sympy as sp
+
+    for e in exprs:
+        for number in e.atoms(sp.Rational):
+            if max(abs(number.p).bit_length(), number.q.bit_length()) > _MAX_BITS:
+                raise FormulaError(
+                    f"the formula makes an exact number with more than {MAX_DIGITS} digits"
+                )
+
+
 def _check_result(exprs, max_ops):
     import sympy as sp
+
+    _check_numbers(exprs)
 
     ops = sp.count_ops(exprs)
     if ops > max_ops:
@@ -554,7 +627,7 @@ def _check_result(exprs, max_ops):
 
 # Bounded caches shared by Streamlit's script threads (hence the lock); oldest out first.
 _cache_lock = threading.Lock()
-_FAILURES: OrderedDict = OrderedDict()  # normalized text -> message, for slow rejections
+_FAILURES: OrderedDict = OrderedDict()  # normalized text -> the worker's verdict
 _MAX_FAILURES = 64
 
 
@@ -658,22 +731,60 @@ def _symbolic(normalized, on_compiled):
             "symbolic", (normalized, MAX_OPS), TIME_LIMIT, on_part=on_part
         )
     except _worker.Timeout:
-        message = (
+        # Not remembered: under load (or with a killed worker) an easy formula can miss
+        # the limit; only verdicts that are properties of the formula are cached.
+        raise FormulaError(
             f"the formula takes too long to differentiate (more than {TIME_LIMIT:g} s); "
             "try a simpler one"
-        )
-        _remember_failure(normalized, message)
-        raise FormulaError(message) from None
+        ) from None
     except _worker.WorkerDied:
-        message = "the formula could not be processed (the helper process failed)"
+        raise FormulaError(
+            "the formula could not be processed (the helper process failed); try again"
+        ) from None
+    except _worker.TooLarge:
+        message = "the formula's result is too large to use"
         _remember_failure(normalized, message)
         raise FormulaError(message) from None
     if status == "error":
+        if payload.endswith("(OverflowError)"):
+            payload = _overflow_message(normalized)
         _remember_failure(normalized, payload)
         raise FormulaError(payload)
     entry = (compiled["expr"], compiled["fns"], payload[-1]["latex"])
     _remember(_COMPILED, _MAX_COMPILED, normalized, entry)
     return entry
+
+
+def _overflow_message(normalized):
+    """Name the innermost constant part of the formula that overflows a float."""
+    tree = ast.parse(normalized, mode="eval")
+    culprit = None
+    for node in ast.walk(tree):  # breadth first: the last hit is the innermost
+        if isinstance(node, ast.Call | ast.BinOp):
+            value = _constant_value(node)
+            if value is not None and math.isinf(value):
+                culprit = node
+    if culprit is None:
+        return "a number in the formula overflows (it is beyond about 1.8e308)"
+    shown = ast.unparse(culprit).replace("**", "^")
+    return f"{shown} overflows: it is larger than the largest float (about 1.8e308)"
+
+
+_CHECK_POINTS = 101  # per axis: the finiteness check's grid over the view
+
+
+def _check_finite(fns, domain):
+    """Refuse a formula with no finite value on the view (it could draw nothing)."""
+    (x0, x1), (y0, y1) = domain
+    gx, gy = np.meshgrid(np.linspace(x0, x1, _CHECK_POINTS), np.linspace(y0, y1, _CHECK_POINTS))
+    z = fns.value(np.column_stack([gx.ravel(), gy.ravel()]))
+    if not np.isfinite(z).any():
+        raise FormulaError(
+            f"the formula has no finite value anywhere in the view x in [{x0:g}, {x1:g}], "
+            f"y in [{y0:g}, {y1:g}]: it takes the log or square root of a negative number, "
+            "a fractional power of a negative number, or a number beyond about 1.8e308 "
+            "(such as exp(1000) or 10^400)"
+        )
 
 
 def _analyse(fns, domain):
@@ -691,6 +802,7 @@ def _analyse(fns, domain):
 def _build(normalized, domain):
     found = {}
     expr, fns, latex = _symbolic(normalized, lambda fns: found.update(_analyse(fns, domain)))
+    _check_finite(fns, domain)
     return Surface(
         name="formula",
         title=normalized.replace(" ", "").replace("**", "^"),

@@ -365,8 +365,6 @@ NASTY = [
     "abs(x y)^0.5",
     "(-8)^(1/3)*x",
     "10^300*x",
-    "10^400*x",
-    "pi^720*x",
     "1/(x^2+y^2)",
     "x^(-3) + y",
     "tan(pi x/2)",
@@ -401,7 +399,9 @@ def test_nasty_values_are_what_mathematics_says():
     # The principal cube root of -8 is complex: NaN, not -2 and not a crash.
     assert np.isnan(surfaces.parse("(-8)^(1/3)*x").value(xy[:1])).all()
     assert surfaces.parse("10^300*x").value(xy[:1])[0] == 4e300
-    assert surfaces.parse("10^400*x").value(xy[:1])[0] == np.inf
+    # 10^400 x is inf or NaN on the whole view: refused (test_worker_pool, defect 2).
+    with pytest.raises(FormulaError, match="no finite value"):
+        surfaces.parse("10^400*x")
     # abs'' is a Dirac delta: zero almost everywhere, evaluated as 0.
     np.testing.assert_array_equal(surfaces.parse("abs(x)+y").hessian(xy), np.zeros((3, 2, 2)))
 
@@ -429,19 +429,15 @@ def test_slow_symbolic_work_is_stopped_by_the_time_limit(monkeypatch):
     monkeypatch.setattr(parser, "TIME_LIMIT", 1.0)
     parser.clear_cache()
     surfaces.parse("x + y")  # make sure a worker is running
-    old = _worker.pid()
+    old = set(_worker.pids())
     text = "tanh(sqrt((1/2 - tanh(abs(x))^(pi-10))^76))"
     t0 = time.perf_counter()
     with pytest.raises(FormulaError, match="too long to differentiate"):
         surfaces.parse(text)
     assert time.perf_counter() - t0 < 1.0 + 5.0  # the limit plus generous slack
-    assert _worker.pid() is None  # killed
-    t0 = time.perf_counter()
-    with pytest.raises(FormulaError, match="too long"):  # remembered: no second wait
-        surfaces.parse(text)
-    assert time.perf_counter() - t0 < 0.5
+    assert not old & set(_worker.pids())  # the worker that ran it was killed
     assert surfaces.parse("x^2 - y").value(np.array([[2.0, 1.0]]))[0] == 3.0
-    assert _worker.pid() not in (None, old)  # a fresh worker took over
+    assert _worker.pids()  # a fresh worker took over
 
 
 def test_derivatives_that_are_too_large_are_rejected(monkeypatch):

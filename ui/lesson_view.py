@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import compute, lessons
+from ui.text import inert
 
 PICK = "lesson.pick"  # the selector's widget key
 CURRENT = "lesson.current"  # plain key: widget keys are dropped when the user changes page
@@ -19,7 +20,7 @@ def start_lesson():
     if "lesson" in st.query_params:
         number, warning = lessons.parse_lesson(st.query_params.get_all("lesson"))
         if warning:
-            st.session_state[WARNING] = warning
+            st.session_state[WARNING] = inert(warning)  # it quotes the link
     else:
         number = st.session_state.get(CURRENT, 1)
     st.session_state[PICK] = number

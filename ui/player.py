@@ -13,6 +13,8 @@ from pathlib import Path
 import plotly
 import streamlit.components.v1 as components
 
+from ui.component_values import player_value
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "player"
 PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 
@@ -60,7 +62,7 @@ def player(payload, *, key, height=640, autoplay=False, theme=None):
         value that is returned again on later reruns. Values are never sent per frame:
         each one reruns the script.
     """
-    return _component()(
+    raw = _component()(
         payload=payload,
         height=int(height),
         autoplay=bool(autoplay),
@@ -68,3 +70,4 @@ def player(payload, *, key, height=640, autoplay=False, theme=None):
         key=key,
         default=None,
     )
+    return player_value(raw)  # forged or malformed values are dropped (untrusted input)

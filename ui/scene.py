@@ -26,11 +26,14 @@ import figures
 import optimizers
 import surfaces
 from optimizers.sweeps import steps_within
+from ui.text import inert
 
 FORMULA = "formula"
 MAX_STEPS = 5000  # the player animates every step up to here
 MAX_SEED = 2**31 - 1
 MAX_RUNS = 8
+MAX_COORD = 1e6  # |x|, |y| of a start point, from a link or a click on the player
+MAX_NOISE = 5.0  # the sidebar's slider and the link accept the same range
 MAX_QUERY_VALUE = 2000  # characters: 8 runs with every setting fit; longer is not a scene
 PALETTE = (
     "#d62728",
@@ -238,16 +241,16 @@ def from_query(query) -> tuple[Scene, list[str]]:
     for key, value in dict(query).items():
         if isinstance(value, list | tuple):
             if len(value) > 1:
-                warnings.append(f"The link repeats '{key}'; the first value is used.")
+                warnings.append(f"The link repeats '{key[:40]}'; the first value is used.")
             value = value[0] if value else ""
         value = str(value)
         if len(value) > MAX_QUERY_VALUE:
-            warnings.append(f"The link's '{key}' is too long and was ignored.")
+            warnings.append(f"The link's '{key[:40]}' is too long and was ignored.")
             continue
         values[key] = value
     known = {"surface", "f", "start", "steps", "runs", "schedule", "noise", "batch", "seed"}
     for key in sorted(set(values) - known):
-        warnings.append(f"The link's '{key}' is not a setting and was ignored.")
+        warnings.append(f"The link's '{key[:40]}' is not a setting and was ignored.")
 
     scene = default_scene()
     parts = {}
@@ -257,7 +260,7 @@ def from_query(query) -> tuple[Scene, list[str]]:
         ("steps", lambda v, _: {"steps": _int_in(v, 1, MAX_STEPS, "steps")}),
         ("runs", _parse_runs),
         ("schedule", _parse_schedule),
-        ("noise", lambda v, _: {"noise": _float_in(v, 0.0, 100.0, "noise")}),
+        ("noise", lambda v, _: {"noise": _float_in(v, 0.0, MAX_NOISE, "noise")}),
         ("batch", lambda v, _: {"batch_size": _int_in(v, 0, 100_000, "batch")}),
         ("seed", lambda v, _: {"seed": _int_in(v, 0, MAX_SEED, "seed")}),
     )
@@ -268,10 +271,18 @@ def from_query(query) -> tuple[Scene, list[str]]:
             parts.update(parse(values[key], values))
         except ValueError as err:
             warnings.append(f"{str(err).rstrip('.')}. The default is used instead.")
+    if parts.get("batch_size"):
+        try:
+            _check_batch(parts["batch_size"], replace(scene, **parts))
+        except ValueError as err:
+            del parts["batch_size"]
+            warnings.append(f"{str(err).rstrip('.')}. The full batch is used instead.")
     if "runs" not in parts and parts.get("surface", scene.surface) != scene.surface:
         if parts["surface"] != FORMULA:
             parts["runs"] = default_runs(parts["surface"])
-    return replace(scene, **parts), warnings
+    # Warnings quote the link, and pages show them as Markdown: make them inert here,
+    # once, so no page can render a link, image or HTML from a link's text.
+    return replace(scene, **parts), [inert(w, 400) for w in warnings]
 
 
 def _parse_surface(value, values):
@@ -282,8 +293,22 @@ def _parse_surface(value, values):
         return {"surface": FORMULA, "formula": formula, "surface_params": ()}
     if name not in surfaces.names():
         raise ValueError(f"Unknown surface '{name[:40]}'.")
+    specs = surfaces.info(name).params
+    for key, value in params.items():
+        # true/false only for switches: a number setting would silently read true as 1.
+        if isinstance(value, bool) and key in specs and not isinstance(specs[key].default, bool):
+            raise ValueError(f"'{key}' of {name} must be a number, got '{str(value).lower()}'.")
     surfaces.get(name, **params)  # validates the parameters
     return {"surface": name, "surface_params": tuple(sorted(params.items()))}
+
+
+def _check_batch(batch, scene):
+    """Check the link's batch against the surface's samples, as the sidebar's slider does."""
+    n = scene.build_surface().n_samples
+    if not n:
+        raise ValueError(f"'batch' needs a surface with samples; this one has none (got {batch})")
+    if batch > n:
+        raise ValueError(f"'batch' must be between 1 and {n} for this surface, got {batch}")
 
 
 def _parse_start(value, _):
@@ -291,8 +316,8 @@ def _parse_start(value, _):
         x, y = (float(v) for v in value.split(","))
     except ValueError:
         raise ValueError("The start point must be two numbers 'x,y'.") from None
-    if not (math.isfinite(x) and math.isfinite(y) and abs(x) < 1e6 and abs(y) < 1e6):
-        raise ValueError("The start point must be two finite numbers below 1e6.")
+    if not (math.isfinite(x) and math.isfinite(y) and abs(x) < MAX_COORD and abs(y) < MAX_COORD):
+        raise ValueError(f"The start point must be two finite numbers below {MAX_COORD:g}.")
     return {"start": (x, y)}
 
 

@@ -195,7 +195,7 @@ def _options_section(scene: sc.Scene) -> sc.Scene:
         float(scene.noise),
         "Gradient noise σ",
         min_value=0.0,
-        max_value=5.0,
+        max_value=sc.MAX_NOISE,
         step=0.05,
         help="Adds Gaussian noise of this scale to every gradient, the same draws for every "
         "optimizer (a fair comparison), to mimic stochastic gradients.",

@@ -71,16 +71,16 @@ def sweep_mode(setup: Setup) -> None:
     y_values = None
     if second is not None:
         h = optimizers.spec(name).hparams[second]
-        top = 0.9999 if h.high_open else float(h.high)
+        bottom, top = h.closed_bounds()  # open ends included: eps from 0 is invalid
         if second == "beta2":
             lo_default, hi_default = 0.9, 0.999
         elif h.log:
-            lo_default, hi_default = max(h.low, 1e-10), min(top, 1e-2)
+            lo_default, hi_default = max(bottom, 1e-10), min(top, 1e-2)
         else:
-            lo_default, hi_default = float(h.low), min(top, 0.98 if top <= 1 else 10.0)
+            lo_default, hi_default = bottom, min(top, 0.98 if top <= 1 else 10.0)
         low = row[2].number_input(
             "From",
-            min_value=float(h.low),
+            min_value=bottom,
             max_value=top,
             value=lo_default,
             format="%.4g",
@@ -89,7 +89,7 @@ def sweep_mode(setup: Setup) -> None:
         )
         high = row[3].number_input(
             "To",
-            min_value=float(h.low),
+            min_value=bottom,
             max_value=top,
             value=hi_default,
             format="%.4g",

@@ -1,0 +1,53 @@
+"""Issue 12, defect 7: the player component's value is untrusted input."""
+
+import pytest
+
+from ui import scene as sc
+from ui.component_values import player_value
+
+FORGED = [
+    {"event": "start", "start": ["abc", 1], "seq": 1},
+    {"event": "start", "start": ["x"], "seq": 1},
+    {"event": "start", "start": None, "seq": 1},
+    {"event": "start", "start": [1e308, -1e308], "seq": 1},
+    {"event": "start", "start": [float("nan"), 0], "seq": 1},
+    {"event": "start", "start": [True, 0], "seq": 1},
+    {"event": "start", "start": [[1], 2], "seq": 1},
+    {"event": "start", "start": [1, 2, 3], "seq": 1},
+    {"event": "step", "step": "abc", "seq": 2},
+    {"event": "step", "step": -1, "seq": 2},
+    {"event": "step", "step": 2.5, "seq": 2},
+    {"event": "step", "step": sc.MAX_STEPS + 1, "seq": 2},
+    {"event": "step", "step": 3, "seq": "abc"},
+    {"event": "step", "step": 3},
+    {"event": "<img src=x>", "seq": 3},
+    None,
+    ["x"],
+    "start",
+    1,
+]
+
+
+@pytest.mark.parametrize("value", FORGED)
+def test_forged_values_are_dropped(value):
+    assert player_value(value) is None
+
+
+def test_valid_values_pass_normalised():
+    assert player_value({"event": "start", "start": [1, -2.5], "seq": 7}) == {
+        "event": "start",
+        "start": [1.0, -2.5],
+        "seq": 7,
+    }
+    assert player_value({"event": "step", "step": 12.0, "seq": 8}) == {
+        "event": "step",
+        "step": 12,
+        "seq": 8,
+    }
+
+
+def test_start_bound_equals_the_links():
+    # A start the link refuses is refused from the player too (1e308 was accepted).
+    _, warnings = sc.from_query({"start": "1e7,0"})
+    assert warnings
+    assert player_value({"event": "start", "start": [1e7, 0], "seq": 1}) is None
