@@ -5,7 +5,6 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-import optimizers
 import surfaces
 from figures import analysis
 from ui import scene as sc
@@ -212,20 +211,7 @@ if send_cols[0].button(
 ):
     runs = scene.runs or sc.default_runs()
     if retune:
-        runs = tuple(
-            replace(
-                run,
-                hp=tuple(
-                    sorted(
-                        {
-                            **dict(run.hp),
-                            "lr": sc.round_sig(optimizers.suggest_lr(run.optimizer, surface.lr)),
-                        }.items()
-                    )
-                ),
-            )
-            for run in runs
-        )
+        runs = sc.retuned(runs, surface.lr)
     sidebar.set_scene(
         replace(scene, surface=sc.FORMULA, formula=text, surface_params=(), start=None, runs=runs),
         reset_widgets=True,

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 import figures
-from ui import compute, present, share, sidebar
+from ui import compute, present, share, sidebar, state
 from ui import scene as sc
 from ui.player import player
 from ui.routing import through_app
@@ -14,14 +14,15 @@ from ui.routing import through_app
 through_app()
 
 scene = sidebar.scene_sidebar()
-sidebar.sync_url(scene)
+state.sync_url(scene)
 with st.sidebar:
     present.enter_button()
     ghost_trail = st.toggle(
         "Ghost trail",
-        value=True,
+        value=False,
         key="ghost_trail",
-        help="After a change, the previous paths stay faintly visible to compare before and after.",
+        help="After a change, the previous paths of the runs still racing stay faintly "
+        "visible to compare before and after.",
     )
 
 theme = present.apply()
@@ -34,6 +35,13 @@ try:
 except ValueError as err:  # FormulaError or a bad hyperparameter: say what, never a traceback
     st.error(f"**That can't be drawn yet.** {err}")
     st.stop()
+start = scene.start_point(surface)
+if not np.isfinite(surface.value(np.array([start], dtype=float))).all():
+    st.error(
+        f"**f is undefined at the start ({start[0]:.4g}, {start[1]:.4g}).** Pick another start "
+        "under **Run settings** or click on the contour map."
+    )
+    st.stop()
 
 st.caption(f"**{surface.title}.** {surface.description}")
 if not runs:
@@ -42,16 +50,18 @@ if not runs:
         icon=":material/arrow_back:",
     )
 
-ghosts = sidebar.ghosts(scene) if ghost_trail else ()
+ghosts = state.ghosts(scene) if ghost_trail else ()
 height = 780 if present.is_on() else 640
 value = player(compute.payload(scene, ghosts=ghosts), key="explorer", height=height, theme=theme)
 if value and value.get("seq") != st.session_state.get("player_seq"):
     st.session_state["player_seq"] = value.get("seq")
     if value.get("event") == "start":
-        sidebar.set_scene(replace(scene, start=tuple(value["start"])), reset_widgets=True)
+        # A click is a pixel: three significant figures say where it was, not 16 digits.
+        start = tuple(sc.round_sig(float(v), 3) for v in value["start"])
+        state.set_scene(replace(scene, start=start), reset_widgets=True)
         st.rerun()
     if value.get("event") == "step":
-        st.session_state["explorer_step"] = int(value["step"])
+        state.set_explorer_step(int(value["step"]))
 
 if not runs:
     st.stop()

@@ -58,12 +58,17 @@ class Run:
         Hex colour of the path.
     enabled : bool
         Switched-off runs stay in the list but are not computed or drawn.
+    uid : int
+        The run's identity within a session (0 = not yet given one), so its controls and
+        colour follow it when other runs are added or removed. Not part of equality: two
+        runs with the same settings give the same trajectory.
     """
 
     optimizer: str
     hp: Params = ()
     color: str = PALETTE[0]
     enabled: bool = True
+    uid: int = field(default=0, compare=False)
 
     def hparams(self) -> dict:
         """Return the full hyperparameters: registry defaults updated with `hp`."""
@@ -136,6 +141,24 @@ def default_runs(surface_name: str = "rosenbrock") -> tuple[Run, ...]:
         Run(name, (("lr", round_sig(optimizers.suggest_lr(name, surface.lr))),), PALETTE[i])
         for i, name in enumerate(names)
     )
+
+
+def retuned(runs: tuple[Run, ...], surface_lr: float) -> tuple[Run, ...]:
+    """Return ``runs`` with each learning rate set to the one suggested for a surface.
+
+    Parameters
+    ----------
+    runs : tuple of Run
+    surface_lr : float
+        The surface's suggested plain-GD rate (``Surface.lr``).
+    """
+    out = []
+    for run in runs:
+        if "lr" in optimizers.spec(run.optimizer).hparams:
+            lr = round_sig(optimizers.suggest_lr(run.optimizer, surface_lr))
+            run = replace(run, hp=tuple(sorted({**dict(run.hp), "lr": lr}.items())))
+        out.append(run)
+    return tuple(out)
 
 
 def default_scene() -> Scene:

@@ -1,0 +1,125 @@
+"""The app's state across reruns and pages, behind typed accessors.
+
+Everything lives in plain session-state keys (widget keys are dropped when the user switches
+pages; plain keys survive). The sidebar only draws widgets; what they edit is kept here:
+
+- the current `Scene` (``current_scene``/``set_scene``), read from the URL once per session;
+- the widget generation: sidebar widgets are keyed ``w<generation>_<name>``. Deleting a
+  widget's key does not reset it, because the browser still holds its value and sends it
+  again with the next edit (an "Add" box re-adds its choice on every later edit). So a reset
+  moves every widget to fresh keys instead;
+- the ghost (the scene before the last change) and the explorer's current step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import streamlit as st
+
+from ui import compute
+from ui import scene as sc
+
+SCENE = "scene"
+_GENERATION = "widget_generation"
+_NEXT_UID = "next_run_uid"
+_GHOST = "ghost_state"
+_STEP = "explorer_step"
+_LINK_WARNINGS = "link_warnings"
+_WIDGET_KEY = re.compile(r"^w\d*_")
+
+
+def current_scene() -> sc.Scene:
+    """Return the session's scene, reading the URL once at the start of a session.
+
+    Warnings about a malformed link are kept for `pop_link_warnings`. Every run of the
+    returned scene has a session-unique ``uid``.
+    """
+    if SCENE not in st.session_state:
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        scene, warnings = sc.from_query(query) if query else (sc.default_scene(), [])
+        st.session_state[_LINK_WARNINGS] = warnings
+        st.session_state[SCENE] = scene
+    scene = st.session_state[SCENE]
+    if any(run.uid == 0 for run in scene.runs):
+        scene = with_uids(scene)
+        st.session_state[SCENE] = scene
+    return scene
+
+
+def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
+    """Make ``scene`` current; with ``reset_widgets`` the widgets are re-seeded from it."""
+    st.session_state[SCENE] = with_uids(scene)
+    if reset_widgets:
+        st.session_state[_GENERATION] = widget_generation() + 1
+        for key in [k for k in st.session_state if _WIDGET_KEY.match(str(k))]:
+            del st.session_state[key]
+
+
+def widget_generation() -> int:
+    """Return the current widget generation (bumped by every widget reset)."""
+    return int(st.session_state.get(_GENERATION, 0))
+
+
+def widget_key(name: str) -> str:
+    """Return the session-state key of the sidebar widget ``name`` in this generation."""
+    generation = widget_generation()
+    return f"w{generation}_{name}" if generation else f"w_{name}"
+
+
+def with_uids(scene: sc.Scene) -> sc.Scene:
+    """Return ``scene`` with a fresh ``uid`` on every run that has none (or a repeated one)."""
+    seen: set[int] = set()
+    runs = []
+    for run in scene.runs:
+        if run.uid == 0 or run.uid in seen:
+            uid = int(st.session_state.get(_NEXT_UID, 1))
+            st.session_state[_NEXT_UID] = uid + 1
+            run = replace(run, uid=uid)
+        seen.add(run.uid)
+        runs.append(run)
+    return replace(scene, runs=tuple(runs))
+
+
+def ghosts(scene: sc.Scene) -> tuple[sc.Scene, ...]:
+    """Return the previous scene on the same surface, to draw faintly behind this one.
+
+    The ghost is the scene as it was before the user's last change; it stays until the
+    next change and disappears when the surface changes (old paths on another surface
+    would mean nothing). Runs removed since are not drawn: a ghost compares before and
+    after, and a removed run has no after.
+    """
+    last, ghost = st.session_state.get(_GHOST, (None, None))
+    if scene != last:
+        same_surface = last is not None and compute.surface_key(last) == compute.surface_key(scene)
+        ghost = last if same_surface else None
+        st.session_state[_GHOST] = (scene, ghost)
+    if ghost is None:
+        return ()
+    live = {run.uid for run in scene.runs}
+    ghost = replace(ghost, runs=tuple(run for run in ghost.runs if run.uid in live))
+    return (ghost,) if ghost.active_runs() else ()
+
+
+def sync_url(scene: sc.Scene) -> None:
+    """Write the scene into the page URL so the address bar is always a share link."""
+    query = sc.to_query(scene)
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)
+
+
+def pop_link_warnings() -> list[str]:
+    """Return, once, what was wrong with the link the session was opened with."""
+    return st.session_state.pop(_LINK_WARNINGS, [])
+
+
+def explorer_step() -> int | None:
+    """Return the step the explorer's player was last left at, or None."""
+    step = st.session_state.get(_STEP)
+    return int(step) if step is not None else None
+
+
+def set_explorer_step(step: int) -> None:
+    """Remember the step the explorer's player is at (the inspector opens there)."""
+    st.session_state[_STEP] = int(step)
