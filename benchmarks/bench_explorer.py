@@ -29,8 +29,9 @@ import numpy as np
 import psutil
 
 import figures
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from benchmarks.naive import naive_frames_figure
 from benchmarks.report import median_time, write_section
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port
 from ui import scene as sc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,17 +41,7 @@ SESSIONS = 10
 def scene_data(scene):
     """Compute the scene's trajectories and grid exactly as the page does (no cache)."""
     surface = scene.build_surface()
-    trajectories = sc.compute(scene, surface)
-    runs = [
-        {
-            "label": run.label(),
-            "color": run.color,
-            "points": t.points[0],
-            "values": t.values[0],
-            "diverged_at": int(t.diverged_at[0]),
-        }
-        for run, t in zip(scene.active_runs(), trajectories, strict=True)
-    ]
+    runs = sc.results(scene)
     (x0, x1), (y0, y1) = surface.domain
     xs, ys = np.linspace(x0, x1, 100), np.linspace(y0, y1, 100)
     xx, yy = np.meshgrid(xs, ys)
@@ -73,7 +64,7 @@ def ours(scene):
 
 def naive(scene):
     xs, ys, z, runs, kwargs = scene_data(scene)
-    return figures.naive_frames_figure(xs, ys, z, runs, **kwargs).to_json()
+    return naive_frames_figure(xs, ys, z, runs, **kwargs).to_json()
 
 
 def server_side():

@@ -30,7 +30,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from benchmarks.report import median_time, write_section
-from figures import export
+from figures import Run, export
+from figures.scale import ZScale
 
 N_FRAMES = 200
 SIZE = (1280, 560)
@@ -100,7 +101,7 @@ def make_scene(steps=500, n=100):
     ]
     for label, color, update in specs:
         points, values, k = trajectory(update, start, steps)
-        runs.append(dict(label=label, color=color, points=points, values=values, diverged_at=k))
+        runs.append(Run(label, color, points, values, k))
     return dict(
         xs=xs,
         ys=ys,
@@ -118,7 +119,8 @@ def make_scene(steps=500, n=100):
 def naive_animation(scene, path, writer, n_frames):
     """Save ``n_frames`` of the animation, redrawing the whole figure every frame."""
     xs, ys, runs = scene["xs"], scene["ys"], scene["runs"]
-    h = export.display_height(scene["z"], scene["z"].min(), scene["log_z"])
+    scale = ZScale.from_grid(scene["z"], scene["log_z"])
+    h = scale.heights(scene["z"])
     gx, gy = np.meshgrid(xs, ys)
     steps = export.frame_steps(runs, N_FRAMES)[:n_frames]
     fig = Figure(figsize=(SIZE[0] / 100, SIZE[1] / 100), dpi=100)
@@ -132,10 +134,10 @@ def naive_animation(scene, path, writer, n_frames):
         ax3.plot_surface(gx, gy, h, cmap="viridis", rcount=100, ccount=100, linewidth=0)
         ax2.contourf(xs, ys, h, levels=25, cmap="viridis")
         for run in runs:
-            p = run["points"][: step + 1]
-            v = export.display_height(run["values"][: step + 1], scene["z"].min(), True)
-            ax3.plot(p[:, 0], p[:, 1], v, color=run["color"])
-            ax2.plot(p[:, 0], p[:, 1], color=run["color"], label=run["label"])
+            p = run.points[: step + 1]
+            v = scale.heights(run.values[: step + 1])
+            ax3.plot(p[:, 0], p[:, 1], v, color=run.color)
+            ax2.plot(p[:, 0], p[:, 1], color=run.color, label=run.label)
         ax2.set_xlim(xs[0], xs[-1])
         ax2.set_ylim(ys[0], ys[-1])
         ax2.legend(loc="upper right")

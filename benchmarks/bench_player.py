@@ -29,9 +29,10 @@ from pathlib import Path
 import numpy as np
 import plotly.io
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from benchmarks.naive import naive_frames_figure
 from benchmarks.report import median_time, write_section
-from figures import naive_frames_figure, payload_bytes, player_payload
+from figures import Run, payload_bytes, player_payload
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ((-2.0, 2.0), (-1.0, 3.0))
@@ -82,13 +83,13 @@ def trajectories(steps):
             bad = (diverged < 0) & ~(np.isfinite(values[:, t]) & (np.abs(p).max(axis=1) < 1e6))
             diverged[bad] = t
     return [
-        {
-            "label": f"SGD lr={lr[i, 0]:g} momentum={beta[i, 0]:g}",
-            "color": COLORS[i],
-            "points": points[i],
-            "values": values[i],
-            "diverged_at": int(diverged[i]),
-        }
+        Run(
+            f"SGD lr={lr[i, 0]:g} momentum={beta[i, 0]:g}",
+            COLORS[i],
+            points[i],
+            values[i],
+            int(diverged[i]),
+        )
         for i in range(n)
     ]
 
@@ -102,7 +103,10 @@ def ours(xs, ys, z, runs):
 
 
 def naive(xs, ys, z, runs):
-    return naive_frames_figure(xs, ys, z, runs, **scene_kwargs(runs))
+    fig = naive_frames_figure(xs, ys, z, runs, **scene_kwargs(runs))
+    # A fair baseline: one frame per step, as the player shows.
+    assert len(fig.frames) == max(len(r.values) for r in runs)
+    return fig
 
 
 def fmt_bytes(n):

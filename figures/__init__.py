@@ -2,16 +2,14 @@
 
 - :func:`player_payload` — everything the animation player needs, sent once, linear in steps
 - :func:`standalone_html` — the player as one offline HTML file
-- :func:`loss_figure`, :func:`grad_norm_figure`, :func:`distance_figure`,
-  :func:`heatmap_figure` — small static figures as plain dicts
-- :func:`naive_frames_figure` — the ``go.Frame`` baseline, for benchmarks only
+- :func:`loss_figure`, :func:`grad_norm_figure`, :func:`distance_figure` — small static
+  figures as plain dicts
 """
 
 from figures._arrays import decode_array, encode_array
-from figures.naive import naive_frames_figure
 from figures.payload import MAX_FRAMES, Run, as_run, payload_bytes, player_payload
 from figures.standalone import standalone_html
-from figures.static import distance_figure, grad_norm_figure, heatmap_figure, loss_figure
+from figures.static import distance_figure, grad_norm_figure, loss_figure
 
 __all__ = [
     "MAX_FRAMES",
@@ -21,9 +19,7 @@ __all__ = [
     "distance_figure",
     "encode_array",
     "grad_norm_figure",
-    "heatmap_figure",
     "loss_figure",
-    "naive_frames_figure",
     "payload_bytes",
     "player_payload",
     "standalone_html",

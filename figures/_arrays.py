@@ -1,4 +1,6 @@
-"""Compact, JSON-able encoding of NumPy arrays for the browser.
+"""Array helpers of the figures: bilinear interpolation on a grid and the browser encoding.
+
+Arrays for the browser are compact and JSON-able.
 
 Arrays travel as ``{"dtype": "f4", "shape": [...], "b64": "..."}``: the raw little-endian
 bytes in base64. A float32 array costs 5.33 bytes per value on the wire (4 bytes, times 4/3
@@ -53,3 +55,31 @@ def decode_array(spec):
     """
     raw = base64.b64decode(spec["b64"])
     return np.frombuffer(raw, dtype=DTYPES[spec["dtype"]]).reshape(spec["shape"])
+
+
+def bilinear(xs, ys, z, x, y):
+    """Bilinear interpolation of a grid, points clamped into it.
+
+    Parameters
+    ----------
+    xs, ys : numpy.ndarray
+        Increasing grid coordinates, shapes (nx,) and (ny,).
+    z : numpy.ndarray
+        Values, shape (ny, nx): ``z[j, i]`` is the value at ``(xs[i], ys[j])``.
+    x, y : float or numpy.ndarray
+        Where to interpolate (same shape).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        The interpolated values, shaped like ``x``.
+    """
+    x = np.clip(x, xs[0], xs[-1])
+    y = np.clip(y, ys[0], ys[-1])
+    i = np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2)
+    j = np.clip(np.searchsorted(ys, y) - 1, 0, len(ys) - 2)
+    tx = (x - xs[i]) / (xs[i + 1] - xs[i])
+    ty = (y - ys[j]) / (ys[j + 1] - ys[j])
+    top = (1 - tx) * z[j, i] + tx * z[j, i + 1]
+    bottom = (1 - tx) * z[j + 1, i] + tx * z[j + 1, i + 1]
+    return (1 - ty) * top + ty * bottom

@@ -5,11 +5,11 @@ Every export takes the same *scene data* as keyword arguments, plain NumPy array
 ``xs (nx,)``, ``ys (ny,)``, ``z (ny, nx)``
     The surface sampled on a grid (``z[j, i]`` is the loss at ``(xs[i], ys[j])``).
 ``runs``
-    List of dicts with ``label`` (str), ``color`` (hex), ``points`` (steps+1, 2),
-    ``values`` (steps+1,), ``diverged_at`` (int, -1 = never; points after it are NaN).
-``start``, ``minima``, ``title``, ``log_z``
-    The start point, the known minima, the figure title and whether heights and colours
-    use a log scale.
+    List of ``figures.Run`` (``label``, ``color``, ``points`` (steps+1, 2), ``values``
+    (steps+1,), ``diverged_at``: -1 = never; points after it are NaN).
+``start``, ``minima``, ``title``, ``log_z``, ``z_clip``
+    The start point, the known minima, the figure title and the height/colour scale
+    (:class:`figures.scale.ZScale`: log scale, clip), the same as the player's.
 ``settings``, ``app_version``
     Only used by the JSON export; the image exports accept and ignore them so the app can
     pass one scene dict to every export.
@@ -21,10 +21,8 @@ what makes 200 frames take seconds instead of the minute a full redraw per frame
 docs/benchmarks.md, section "export").
 """
 
-import csv
 import io
 import itertools
-import json
 import math
 import os
 import tempfile
@@ -38,219 +36,24 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-APP_NAME = "Loss Landscape Lab"
+from figures._arrays import bilinear
+from figures.payload import pick_steps
+from figures.scale import ZScale
+from figures.trajectories import (
+    load_trajectories_csv,
+    load_trajectories_json,
+    trajectories_csv,
+    trajectories_json,
+)
+
 DEFAULT_COLOR = "#d62728"  # for a run without a colour
-CSV_COLUMNS = ("run", "label", "step", "x", "y", "loss", "diverged")
 
 #: Width in inches the figure is laid out for; ``dpi`` defaults to ``width_px / BASE_WIDTH``
 #: so fonts and line widths scale with the pixel width and the layout never changes.
 BASE_WIDTH = 12.8
 
 
-# --------------------------------------------------------------------------- trajectories
-def _finite_or_none(seq):
-    """Return ``seq`` (a flat list of floats) with every non-finite number replaced by None."""
-    return [v if math.isfinite(v) else None for v in seq]
-
-
-def trajectories_csv(runs):
-    """Write every run's trajectory as CSV text in long format.
-
-    One row per run per step, columns ``run, label, step, x, y, loss, diverged``. ``run``
-    is the run's index in ``runs`` (labels may repeat); ``diverged`` is ``true`` from the
-    step ``diverged_at`` on. Rows after divergence are kept, so every run has ``steps + 1``
-    rows, and their NaN numbers are written as empty fields; infinities are written as
-    ``inf``/``-inf``. Floats use ``repr``, so reading them back with ``float`` gives the
-    same numbers bit for bit.
-
-    Parameters
-    ----------
-    runs : list of dict
-        Runs with ``label``, ``points`` (steps+1, 2), ``values`` (steps+1,) and
-        ``diverged_at``.
-
-    Returns
-    -------
-    str
-        The CSV text, with a header row and newline (LF) line endings.
-    """
-
-    def fmt(v):
-        return "" if math.isnan(v) else repr(v)
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for i, run in enumerate(runs):
-        points = np.asarray(run["points"], dtype=float)
-        values = np.asarray(run["values"], dtype=float)
-        k = int(run.get("diverged_at", -1))
-        for step, ((x, y), loss) in enumerate(zip(points.tolist(), values.tolist(), strict=True)):
-            diverged = "true" if 0 <= k <= step else "false"
-            writer.writerow((i, run["label"], step, fmt(x), fmt(y), fmt(loss), diverged))
-    return buf.getvalue()
-
-
-def load_trajectories_csv(text):
-    """Read CSV text written by `trajectories_csv` back into arrays.
-
-    Parameters
-    ----------
-    text : str
-        The CSV text.
-
-    Returns
-    -------
-    list of dict
-        One dict per run, in run order, with ``label``, ``points`` (steps+1, 2),
-        ``values`` (steps+1,) and ``diverged_at`` (-1 if never). Empty fields are NaN.
-    """
-
-    def num(s):
-        return float(s) if s else math.nan
-
-    rows = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        rows.setdefault(int(row["run"]), []).append(row)
-    runs = []
-    for i in sorted(rows):
-        rs = sorted(rows[i], key=lambda r: int(r["step"]))
-        flagged = [int(r["step"]) for r in rs if r["diverged"] == "true"]
-        runs.append(
-            {
-                "label": rs[0]["label"],
-                "points": np.array([[num(r["x"]), num(r["y"])] for r in rs], dtype=float),
-                "values": np.array([num(r["loss"]) for r in rs], dtype=float),
-                "diverged_at": flagged[0] if flagged else -1,
-            }
-        )
-    return runs
-
-
-def _json_default(obj):
-    """Let ``json.dumps`` write NumPy scalars and arrays found in ``settings``."""
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
-
-
-def trajectories_json(runs, settings, app_version):
-    """Write the runs and every setting of the scene as JSON text.
-
-    The document is ``{"app": "Loss Landscape Lab", "version": ..., "settings": ...,
-    "runs": [{"label", "color", "diverged_at", "points", "values"}]}``. Non-finite numbers
-    (the NaN points after divergence, and an infinite value at the step of divergence) are
-    written as ``null``, so the text is strict JSON with no ``NaN``/``Infinity`` tokens;
-    `load_trajectories_json` reads ``null`` back as NaN. Finite floats round-trip exactly.
-
-    Parameters
-    ----------
-    runs : list of dict
-        Runs with ``label``, ``color``, ``points``, ``values`` and ``diverged_at``.
-    settings : dict
-        Every setting of the scene, JSON-able (NumPy scalars and arrays are converted).
-        A NaN or infinity in it raises ValueError rather than writing invalid JSON.
-    app_version : str
-        Version of the app that produced the file.
-
-    Returns
-    -------
-    str
-        The JSON text.
-    """
-    out_runs = []
-    for run in runs:
-        points = np.asarray(run["points"], dtype=float)
-        values = np.asarray(run["values"], dtype=float)
-        out_runs.append(
-            {
-                "label": str(run["label"]),
-                "color": str(run.get("color", "")),
-                "diverged_at": int(run.get("diverged_at", -1)),
-                "points": [_finite_or_none(p) for p in points.tolist()],
-                "values": _finite_or_none(values.tolist()),
-            }
-        )
-    doc = {"app": APP_NAME, "version": app_version, "settings": settings, "runs": out_runs}
-    return json.dumps(doc, allow_nan=False, default=_json_default)
-
-
-def _reject_constant(name):
-    raise ValueError(f"invalid JSON number {name!r}")
-
-
-def load_trajectories_json(text):
-    """Read JSON text written by `trajectories_json`.
-
-    Parameters
-    ----------
-    text : str
-        The JSON text. ``NaN``/``Infinity`` tokens are rejected (ValueError).
-
-    Returns
-    -------
-    dict
-        ``app``, ``version``, ``settings`` and ``runs``; each run has ``label``, ``color``,
-        ``diverged_at`` (int), ``points`` float array (steps+1, 2) and ``values`` float
-        array (steps+1,), with NaN where the file has ``null``.
-    """
-    doc = json.loads(text, parse_constant=_reject_constant)
-    runs = []
-    for run in doc["runs"]:
-        points = np.array(
-            [[math.nan if v is None else v for v in p] for p in run["points"]], dtype=float
-        ).reshape(-1, 2)
-        values = np.array([math.nan if v is None else v for v in run["values"]], dtype=float)
-        runs.append({**run, "points": points, "values": values})
-    return {**doc, "runs": runs}
-
-
 # --------------------------------------------------------------------------- frames
-def display_height(values, zmin, log_z):
-    """Map losses to the height and colour scale of the figure.
-
-    With ``log_z`` the scale is ``log10(z - zmin + 1)``: the grid's minimum maps to 0 and
-    every decade above it gets the same room, which keeps a Rosenbrock valley visible next
-    to walls thousands of times higher. Values below ``zmin`` (a run can find a lower point
-    than the grid sampled) are clamped to 0 instead of becoming NaN.
-
-    Parameters
-    ----------
-    values : array_like
-        Losses.
-    zmin : float
-        Minimum of the surface grid.
-    log_z : bool
-        Use the log scale.
-
-    Returns
-    -------
-    ndarray
-        Heights, same shape as ``values``.
-    """
-    values = np.asarray(values, dtype=float)
-    if not log_z:
-        return values
-    with np.errstate(invalid="ignore"):
-        return np.log10(np.maximum(values - zmin, 0.0) + 1.0)
-
-
-def _interp_grid(xs, ys, h, x, y):
-    """Bilinear interpolation of the grid ``h`` at the points ``(x, y)`` (clamped inside)."""
-    x = np.clip(x, xs[0], xs[-1])
-    y = np.clip(y, ys[0], ys[-1])
-    i = np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2)
-    j = np.clip(np.searchsorted(ys, y) - 1, 0, len(ys) - 2)
-    tx = (x - xs[i]) / (xs[i + 1] - xs[i])
-    ty = (y - ys[j]) / (ys[j + 1] - ys[j])
-    return (
-        h[j, i] * (1 - tx) * (1 - ty)
-        + h[j, i + 1] * tx * (1 - ty)
-        + h[j + 1, i] * (1 - tx) * ty
-        + h[j + 1, i + 1] * tx * ty
-    )
-
-
 def _last_finite(points):
     """Index of the last step whose point is finite (-1 if none is)."""
     ok = np.flatnonzero(np.isfinite(points).all(axis=1))
@@ -258,7 +61,7 @@ def _last_finite(points):
 
 
 def frame_steps(runs, n_frames):
-    """Choose the steps the frames of an animation show.
+    """Choose the steps the frames of an animation show (as the player does).
 
     Parameters
     ----------
@@ -270,16 +73,21 @@ def frame_steps(runs, n_frames):
     Returns
     -------
     ndarray of int
-        ``min(n_frames, steps + 1)`` distinct steps spread evenly from 0 to ``steps`` (both
-        included). When there are more steps than frames the step counter jumps, which the
-        "step k / n" text shows; there are never repeated frames.
+        ``min(n_frames, steps + 1)`` distinct steps spread evenly from 0 to ``steps``
+        (both included), where each run's divergence step and last finite point replace
+        the regular step nearest to them (:func:`figures.payload.pick_steps`, which also
+        chooses the player's frames), so the "diverged at step k" frame is never skipped.
+        The "step k / n" text shows the jumps; there are never repeated frames.
     """
-    steps = max((len(r["points"]) - 1 for r in runs), default=0)
-    n = max(1, min(int(n_frames), steps + 1))
-    if n == 1:
-        return np.array([steps])
-    # Spacing steps/(n-1) >= 1, so the rounded steps are distinct.
-    return np.round(np.linspace(0, steps, n)).astype(int)
+    n_points = max((len(r.points) for r in runs), default=1)
+    keep = set()
+    for r in runs:
+        keep.add(len(r.points) - 1)
+        k = int(r.diverged_at)
+        if k >= 0:
+            keep.update({k, _last_finite(np.asarray(r.points, dtype=float).reshape(-1, 2))})
+    steps, _ = pick_steps(n_points, max(1, int(n_frames)), keep, exact=True)
+    return np.arange(n_points) if steps is None else steps
 
 
 _OUTLINE = [patheffects.Stroke(linewidth=4.5, foreground="white"), patheffects.Normal()]
@@ -299,6 +107,7 @@ class _SceneRenderer:
         minima=(),
         title="",
         log_z=False,
+        z_clip=None,
         size=(1280, 560),
         dpi=None,
         view=(32.0, -60.0),
@@ -312,16 +121,13 @@ class _SceneRenderer:
         if width < 16 or height < 16:
             raise ValueError(f"size {size} is too small")
         self.size = (width, height)
-        self.steps = max((len(r["points"]) - 1 for r in runs), default=0)
+        self.steps = max((len(r.points) - 1 for r in runs), default=0)
         dpi = float(dpi) if dpi else width / BASE_WIDTH
         # Scale fonts to the figure height too, so a square export stays legible.
         fs = 12.0 * min(1.0, math.sqrt(height / dpi / 5.6))
 
-        finite = np.isfinite(z)
-        if not finite.any():
-            raise ValueError("z has no finite value")
-        zmin = float(z[finite].min())
-        h = display_height(np.where(finite, z, np.nan), zmin, log_z)
+        scale = ZScale.from_grid(z, log_z, z_clip)
+        h = self.surface_heights = scale.heights(z)
         hmin, hmax = float(np.nanmin(h)), float(np.nanmax(h))
         if hmax <= hmin:
             hmax = hmin + 1.0
@@ -333,7 +139,7 @@ class _SceneRenderer:
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor="white")
         canvas = FigureCanvasAgg(fig)
         cmap = "viridis"
-        scale_label = "log₁₀(loss − min + 1)" if log_z else "loss"
+        scale_label = scale.title()
 
         # Left: the 3-D surface. Right: the filled contour map and its colour bar.
         ax3 = fig.add_axes((0.0, 0.12, 0.47, 0.80), projection="3d")
@@ -356,7 +162,12 @@ class _SceneRenderer:
         # Fewer ticks: the x and y tick labels otherwise collide at the front corner.
         ax3.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
         ax3.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
-        ax3.zaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+        if scale.log:  # at most three labels, in loss units like the colour bar
+            tickvals, ticktext = scale.log_ticks()
+            keep = slice(None, None, max(1, -(-len(tickvals) // 3)))
+            ax3.set_zticks(tickvals[keep], labels=ticktext[keep])
+        else:
+            ax3.zaxis.set_major_locator(MaxNLocator(3, steps=[1, 2, 2.5, 5, 10]))
         ax3.set_box_aspect(None, zoom=0.92)
 
         ax2 = fig.add_axes((0.53, 0.17, 0.37, 0.70))
@@ -372,22 +183,25 @@ class _SceneRenderer:
         cb = fig.colorbar(cs, cax=cax)
         cb.set_label(scale_label, fontsize=0.85 * fs)
         cb.ax.tick_params(labelsize=0.8 * fs)
-        cb.set_ticks(np.linspace(hmin, hmax, 5))
-        cb.ax.yaxis.set_major_formatter("{x:.3g}")
+        if scale.log:  # round losses, the player's ticks
+            tickvals, ticktext = scale.log_ticks()
+            cb.set_ticks(tickvals, labels=ticktext)
+        else:
+            cb.ax.yaxis.set_major_locator(MaxNLocator(5))
 
         # Static markers: the start point and the known minima, on both panels.
         handles = []
         marker_style = {"markeredgecolor": "black", "markeredgewidth": 1.2, "linestyle": "none"}
         if start is not None:
             sx, sy = float(start[0]), float(start[1])
-            sz = _interp_grid(xs, ys, np.nan_to_num(h, nan=hmax), sx, sy) + lift
+            sz = bilinear(xs, ys, np.nan_to_num(h, nan=hmax), sx, sy) + lift
             style = dict(marker="o", markersize=0.9 * fs, markerfacecolor="white", **marker_style)
             ax3.plot([sx], [sy], [sz], zorder=10, **style)
             ax2.plot([sx], [sy], zorder=10, **style)
             handles.append(Line2D([], [], label="start", **style))
         if len(minima):
             m = np.asarray(minima, dtype=float).reshape(-1, 2)
-            mz = _interp_grid(xs, ys, np.nan_to_num(h, nan=hmax), m[:, 0], m[:, 1]) + lift
+            mz = bilinear(xs, ys, np.nan_to_num(h, nan=hmax), m[:, 0], m[:, 1]) + lift
             style = dict(marker="*", markersize=1.4 * fs, markerfacecolor="gold", **marker_style)
             ax3.plot(m[:, 0], m[:, 1], mz, zorder=10, **style)
             ax2.plot(m[:, 0], m[:, 1], zorder=10, **style)
@@ -397,16 +211,16 @@ class _SceneRenderer:
         self.runs = []
         lw = 0.2 * fs
         for run in runs:
-            color = run.get("color") or DEFAULT_COLOR
-            pts = np.asarray(run["points"], dtype=float).reshape(-1, 2)
-            vals = np.asarray(run["values"], dtype=float)
+            color = run.color or DEFAULT_COLOR
+            pts = np.asarray(run.points, dtype=float).reshape(-1, 2)
+            vals = np.asarray(run.values, dtype=float)
             inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
             # The 3-D axes do not clip to their box: hide the parts of a path outside the
             # domain (the contour panel clips them itself).
             p3 = np.where(inside[:, None], pts, np.nan)
-            h3 = np.clip(display_height(vals, zmin, log_z), hmin, hmax) + lift
+            h3 = np.clip(scale.heights(vals), hmin, hmax) + lift
             last = _last_finite(pts)
-            k = int(run.get("diverged_at", -1))
+            k = int(run.diverged_at)
             # The cross marks where the run left: its last finite point, pulled back onto
             # the edge of the domain if it had already flown off the map.
             if last >= 0:
@@ -414,7 +228,7 @@ class _SceneRenderer:
                 cy = float(np.clip(pts[last, 1], y0, y1))
             else:
                 cx, cy = float(pts[0, 0]), float(pts[0, 1])
-            cz = float(_interp_grid(xs, ys, np.nan_to_num(h, nan=hmax), cx, cy)) + lift
+            cz = float(bilinear(xs, ys, np.nan_to_num(h, nan=hmax), cx, cy)) + lift
 
             line_kw = dict(color=color, linewidth=lw, path_effects=_OUTLINE, animated=True)
             dot_kw = dict(
@@ -452,7 +266,7 @@ class _SceneRenderer:
                     path2=path2, dot2=dot2, cross2=cross2, note=note,
                 )
             )  # fmt: skip
-            label = str(run["label"]) + (f"  (✕ step {k})" if k >= 0 else "")
+            label = str(run.label) + (f"  (✕ step {k})" if k >= 0 else "")
             handles.insert(
                 len(self.runs) - 1,
                 Line2D([], [], color=color, linewidth=lw, marker="o", markersize=0.6 * fs,
@@ -543,6 +357,7 @@ def render_frames(
     minima=(),
     title="",
     log_z=False,
+    z_clip=None,
     n_frames=200,
     size=(1280, 560),
     dpi=None,
@@ -561,7 +376,7 @@ def render_frames(
 
     Parameters
     ----------
-    xs, ys, z, runs, start, minima, title, log_z
+    xs, ys, z, runs, start, minima, title, log_z, z_clip
         The scene data (see the module docstring).
     n_frames : int, default 200
         Frames wanted. With more steps than frames the steps are subsampled evenly (first
@@ -584,7 +399,7 @@ def render_frames(
     """
     renderer = _SceneRenderer(
         xs=xs, ys=ys, z=z, runs=runs, start=start, minima=minima, title=title,
-        log_z=log_z, size=size, dpi=dpi, view=view,
+        log_z=log_z, z_clip=z_clip, size=size, dpi=dpi, view=view,
     )  # fmt: skip
     steps = frame_steps(runs, n_frames)
     for i, step in enumerate(steps):
@@ -753,7 +568,7 @@ def animation_gif(*, fps=20, progress=None, **scene):
         The GIF.
     """
     # The runs' colours and the markers' black and white must survive quantization.
-    keep = [run.get("color") or DEFAULT_COLOR for run in scene["runs"]] + ["#000000", "#ffffff"]
+    keep = [run.color or DEFAULT_COLOR for run in scene["runs"]] + ["#000000", "#ffffff"]
     return write_gif(render_frames(progress=progress, **scene), fps=fps, keep_colors=keep)
 
 
@@ -787,6 +602,7 @@ def snapshot_png(
     minima=(),
     title="",
     log_z=False,
+    z_clip=None,
     step=None,
     size=(1280, 560),
     dpi=None,
@@ -798,7 +614,7 @@ def snapshot_png(
 
     Parameters
     ----------
-    xs, ys, z, runs, start, minima, title, log_z
+    xs, ys, z, runs, start, minima, title, log_z, z_clip
         The scene data (see the module docstring).
     step : int, optional
         Step to show (clamped to ``0..steps``); the last step by default.
@@ -814,7 +630,7 @@ def snapshot_png(
     """
     renderer = _SceneRenderer(
         xs=xs, ys=ys, z=z, runs=runs, start=start, minima=minima, title=title,
-        log_z=log_z, size=size, dpi=dpi, view=view,
+        log_z=log_z, z_clip=z_clip, size=size, dpi=dpi, view=view,
     )  # fmt: skip
     frame = renderer.render(renderer.steps if step is None else step)
     out = io.BytesIO()
@@ -825,7 +641,6 @@ def snapshot_png(
 __all__ = [
     "animation_gif",
     "animation_mp4",
-    "display_height",
     "frame_steps",
     "load_trajectories_csv",
     "load_trajectories_json",

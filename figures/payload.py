@@ -1,8 +1,8 @@
 """The animation player's payload: a surface grid and whole trajectories, sent once.
 
-The browser (``ui/player/player.js``) reveals each path client-side, step by step, so the
+The browser (``assets/player/player.js``) reveals each path client-side, step by step, so the
 payload holds every point exactly once and grows linearly with the number of steps. A
-frames-based Plotly animation (see :func:`figures.naive_frames_figure`) instead repeats
+frames-based Plotly animation (see ``benchmarks/naive.py``) instead repeats
 the path so far in every frame and grows with steps squared.
 
 Runs flagged ``ghost`` (the previous settings, drawn faintly behind the current ones) are
@@ -17,12 +17,12 @@ the paths can never disagree on it.
 import hashlib
 import json
 import math
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from figures._arrays import encode_array
+from figures._arrays import bilinear, encode_array
+from figures.scale import ZScale
 
 #: Above this many steps the payload keeps every k-th step (and says so); at or below it,
 #: every step is sent and animated.
@@ -35,10 +35,9 @@ THEMES = ("light", "dark")
 
 
 class Run(NamedTuple):
-    """One optimizer run, as the player needs it.
+    """One optimizer run's result: what every figure, the player and every export draw.
 
-    Any object with these attributes, or a mapping with these keys, works too
-    (``colour`` is accepted for ``color``).
+    ``ui.scene.results`` returns these; figures and exports take nothing else.
 
     Attributes
     ----------
@@ -55,6 +54,8 @@ class Run(NamedTuple):
     ghost : bool
         A run of the previous settings: drawn faintly and whole, never animated, and not
         counted for the number of steps.
+    grad_norms : numpy.ndarray or None
+        ``(steps + 1,)`` |∇f| at each position (for the gradient-norm chart).
     """
 
     label: str
@@ -63,55 +64,39 @@ class Run(NamedTuple):
     values: Any
     diverged_at: int = -1
     ghost: bool = False
-
-
-def _field(run, name, *aliases, default=None, required=True):
-    """Read ``name`` (or an alias) from a mapping or an object."""
-    for key in (name, *aliases):
-        if isinstance(run, Mapping):
-            if key in run:
-                return run[key]
-        elif hasattr(run, key):
-            return getattr(run, key)
-    if required:
-        raise ValueError(f"run {run!r:.60} has no field {name!r}")
-    return default
+    grad_norms: Any = None
 
 
 def as_run(run):
-    """Normalize a run given as a :class:`Run`, a mapping or an object.
+    """Check a :class:`Run` and return it with float64 arrays.
 
     Parameters
     ----------
-    run : Run, Mapping or object
-        Must provide ``label``, ``color`` (or ``colour``), ``points``, ``values``, and
-        optionally ``diverged_at`` (default -1) and ``ghost`` (default False).
+    run : Run
 
     Returns
     -------
     Run
-        With float64 arrays, ``points`` of shape (n, 2) and ``values`` of shape (n,).
+        With ``points`` of shape (n, 2) and ``values`` of shape (n,), float64.
 
     Raises
     ------
+    TypeError
+        If ``run`` is not a :class:`Run` (dicts and other objects are refused: one result
+        type everywhere).
     ValueError
-        If a field is missing or the shapes disagree.
+        If the shapes disagree.
     """
-    points = np.asarray(_field(run, "points"), dtype=np.float64)
-    values = np.asarray(_field(run, "values"), dtype=np.float64)
+    if not isinstance(run, Run):
+        raise TypeError(f"expected a figures.Run, got {type(run).__name__}")
+    points = np.asarray(run.points, dtype=np.float64)
+    values = np.asarray(run.values, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] < 1:
         raise ValueError(f"points must have shape (steps + 1, 2), got {points.shape}")
     if values.shape != (points.shape[0],):
         raise ValueError(f"values must have shape ({points.shape[0]},), got {values.shape}")
-    diverged = _field(run, "diverged_at", default=-1, required=False)
-    diverged = -1 if diverged is None else int(diverged)
-    return Run(
-        label=str(_field(run, "label")),
-        color=str(_field(run, "color", "colour")),
-        points=points,
-        values=values,
-        diverged_at=diverged,
-        ghost=bool(_field(run, "ghost", default=False, required=False)),
+    return run._replace(
+        points=points, values=values, diverged_at=int(run.diverged_at), ghost=bool(run.ghost)
     )
 
 
@@ -138,38 +123,7 @@ def grid_value(xs, ys, z, x, y):
     """
     if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
         return float("nan")
-    i = int(np.clip(np.searchsorted(xs, x) - 1, 0, len(xs) - 2))
-    j = int(np.clip(np.searchsorted(ys, y) - 1, 0, len(ys) - 2))
-    tx = (x - xs[i]) / (xs[i + 1] - xs[i])
-    ty = (y - ys[j]) / (ys[j + 1] - ys[j])
-    top = (1 - tx) * z[j, i] + tx * z[j, i + 1]
-    bottom = (1 - tx) * z[j + 1, i] + tx * z[j + 1, i + 1]
-    return float((1 - ty) * top + ty * bottom)
-
-
-def _zscale(z, log_z, z_clip, label):
-    """Numbers the browser needs to map a loss value to a height and a colour.
-
-    Linear: ``t = min(v, clip)``. Log: ``t = log10(max(min(v, clip) - shift, floor))``
-    with ``shift = zmin - floor`` and ``floor = 1e-4 * (zmax - zmin)``, so the grid spans
-    about four decades above its lowest value and paths converging below it rest on the
-    floor instead of plunging to -inf.
-    """
-    finite = z[np.isfinite(z)]
-    if finite.size == 0:
-        raise ValueError("the surface grid has no finite value")
-    zmin, zmax = float(finite.min()), float(finite.max())
-    if z_clip is not None:
-        z_clip = float(z_clip)
-        if not math.isfinite(z_clip) or z_clip <= zmin:
-            raise ValueError(f"z_clip={z_clip} must be finite and above the grid minimum {zmin}")
-        zmax = min(zmax, z_clip)
-    scale = {"log": bool(log_z), "clip": z_clip, "zmin": zmin, "zmax": zmax, "label": label}
-    if log_z:
-        floor = max(1e-4 * (zmax - zmin), 1e-12 * max(1.0, abs(zmin)))
-        scale["floor"] = floor
-        scale["shift"] = zmin - floor
-    return scale
+    return float(bilinear(xs, ys, z, x, y))
 
 
 def _last_visible(points, values, stop, domain, pad=0.02):
@@ -192,21 +146,62 @@ def _last_visible(points, values, stop, domain, pad=0.02):
     return -1
 
 
-def _frame_steps(runs, n_points, max_frames):
-    """Pick the steps shown as frames: all of them, or every k-th plus the ones that matter."""
+def pick_steps(n_points, max_frames, keep=(), *, exact=False):
+    """Choose the steps an animation shows: all, or a regular subset plus the ones that matter.
+
+    The ones that matter (a run's last step, its divergence step) are never skipped. The
+    player and the GIF/MP4 exports both choose their frames here.
+
+    Parameters
+    ----------
+    n_points : int
+        Steps + 1 of the longest run.
+    max_frames : int
+        Frames wanted.
+    keep : iterable of int
+        Steps that must be shown; values outside 0..steps are ignored.
+    exact : bool
+        False (the player): every k-th step with a whole stride k, plus ``keep`` on top.
+        True (a GIF or MP4 of a fixed length): exactly ``min(max_frames, n_points)`` steps
+        spread evenly, each ``keep`` step replacing the regular step nearest to it.
+
+    Returns
+    -------
+    steps : ndarray of int or None
+        Sorted distinct steps, first and last included; None when every step is a frame.
+    stride : float
+        The spacing of the regular frames (a whole number unless ``exact``).
+    """
     steps = n_points - 1
-    if steps <= max_frames:
+    keep = {int(k) for k in keep if 0 <= k <= steps}
+    if (n_points if exact else steps) <= max_frames:
         return None, 1
-    stride = math.ceil(steps / max_frames)
-    keep = set(range(0, n_points, stride))
-    keep.add(steps)
-    # Never hide the moment a run diverges or the last point it reached.
+    if not exact:
+        stride = math.ceil(steps / max(1, max_frames))
+        chosen = set(range(0, n_points, stride)) | {steps} | keep
+        return np.array(sorted(chosen), dtype=np.int64), stride
+    n = max(1, int(max_frames))
+    if n == 1:
+        return np.array([steps], dtype=np.int64), float(steps)
+    # Spacing steps / (n - 1) >= 1, so the rounded steps are distinct.
+    chosen = set(np.round(np.linspace(0, steps, n)).astype(int).tolist())
+    for k in sorted(keep - chosen):
+        spare = chosen - keep - {0, steps}
+        if not spare:
+            break
+        chosen.remove(min(spare, key=lambda t: abs(t - k)))
+        chosen.add(k)
+    return np.array(sorted(chosen), dtype=np.int64), steps / (n - 1)
+
+
+def _must_show(runs, steps):
+    """Never hide the moment a run diverges or the last point it reached."""
+    keep = set()
     for run, last in runs:
         keep.add(len(run.values) - 1)
         if run.diverged_at >= 0:
             keep.update({min(run.diverged_at, steps), last})
-    keep.discard(-1)
-    return np.array(sorted(keep), dtype=np.int64), stride
+    return keep
 
 
 def player_payload(
@@ -238,8 +233,8 @@ def player_payload(
     z : array_like
         Loss on the grid, shape (ny, nx), ``z[j, i] = f(xs[i], ys[j])``; NaN allowed
         (drawn as holes).
-    runs : sequence of Run, Mapping or object
-        Each with ``label``, ``color`` (or ``colour``), ``points`` (steps + 1, 2),
+    runs : sequence of Run
+        Each with ``label``, ``color``, ``points`` (steps + 1, 2),
         ``values`` (steps + 1,), ``diverged_at`` (int, -1 = never) and optionally
         ``ghost`` (bool, default False). A ``optimizers.Trajectory`` holds these for N
         runs; pass one per row. Ghost runs (the previous settings) are drawn faintly and
@@ -305,7 +300,7 @@ def player_payload(
     if domain is None:
         domain = ((xs[0], xs[-1]), (ys[0], ys[-1]))
     domain = [[float(v) for v in domain[0]], [float(v) for v in domain[1]]]
-    zscale = _zscale(z, log_z, z_clip, z_label)
+    zscale = ZScale.from_grid(z, log_z, z_clip, z_label).as_payload()
 
     runs = [as_run(r) for r in runs]
     # Only the live runs set the animation's length; ghosts are drawn whole.
@@ -322,7 +317,7 @@ def player_payload(
         with_last.append((run, last))
 
     live = [(run, last) for run, last in with_last if not run.ghost]
-    frame_steps, stride = _frame_steps(live, n_points, max_frames)
+    frame_steps, stride = pick_steps(n_points, max_frames, _must_show(live, n_points - 1))
     out_runs = []
     for run, last in with_last:
         points, values = run.points, run.values

@@ -1,6 +1,6 @@
 """One offline HTML file with the player: plotly.js, the player code and the payload inline.
 
-Pure Python (no Streamlit). The player's JavaScript and CSS are read from ``ui/player/``
+Pure Python (no Streamlit). The player's JavaScript and CSS are read from ``assets/player/``
 so the component and the standalone page run the very same code: the component calls
 ``LLPlayer.connectStreamlit()``, this page calls ``LLPlayer.render(payload)``.
 """
@@ -9,7 +9,8 @@ import html
 import json
 from pathlib import Path
 
-PLAYER_DIR = Path(__file__).resolve().parent.parent / "ui" / "player"
+PLAYER_DIR = Path(__file__).resolve().parent.parent / "assets" / "player"
+PLAYER_SCRIPTS = ("model.js", "figures.js", "player.js")  # in load order, as index.html has them
 
 
 def plotly_js_source():
@@ -49,7 +50,7 @@ def standalone_html(payload, *, autoplay=True, title=None):
         The HTML document (about 5 MB: plotly.js is inlined, nothing is fetched).
     """
     css = (PLAYER_DIR / "player.css").read_text(encoding="utf-8")
-    js = (PLAYER_DIR / "player.js").read_text(encoding="utf-8")
+    js = "\n".join((PLAYER_DIR / f).read_text(encoding="utf-8") for f in PLAYER_SCRIPTS)
     # "<" as \u003c: labels are user text, and no "</script" or "<!--" may end the element.
     data = json.dumps(payload, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
     options = json.dumps({"autoplay": bool(autoplay)})

@@ -6,9 +6,11 @@ Runs are the same objects :func:`figures.player_payload` takes (label, color, po
 values, diverged_at) plus ``grad_norms`` for :func:`grad_norm_figure`.
 """
 
+import math
+
 import numpy as np
 
-from figures.payload import _field, as_run
+from figures.payload import as_run
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 14}
 
@@ -72,7 +74,7 @@ def loss_figure(runs, log_y=False, *, title="Loss"):
 
     Parameters
     ----------
-    runs : sequence of Run, Mapping or object
+    runs : sequence of Run
         With ``label``, ``color``, ``points``, ``values``, ``diverged_at``.
     log_y : bool
         Log-scale y axis (non-positive values are left out).
@@ -93,7 +95,7 @@ def grad_norm_figure(runs, *, log_y=True, title="Gradient norm"):
 
     Parameters
     ----------
-    runs : sequence of Run, Mapping or object
+    runs : sequence of Run
         As for :func:`loss_figure`, each also with ``grad_norms`` (steps + 1,).
     log_y : bool
         Log-scale y axis (default: gradient norms span decades).
@@ -104,8 +106,8 @@ def grad_norm_figure(runs, *, log_y=True, title="Gradient norm"):
     -------
     dict
     """
-    norms = [np.asarray(_field(r, "grad_norms"), dtype=np.float64) for r in runs]
     runs = [as_run(r) for r in runs]
+    norms = [np.asarray(r.grad_norms, dtype=np.float64) for r in runs]
     return _line_figure(runs, norms, title, "‖∇f‖", log_y=log_y)
 
 
@@ -114,7 +116,7 @@ def distance_figure(runs, minima, *, log_y=True, title="Distance to the nearest 
 
     Parameters
     ----------
-    runs : sequence of Run, Mapping or object
+    runs : sequence of Run
         As for :func:`loss_figure`.
     minima : sequence of (x, y)
         Known minima; with none, the figure has no lines and says so in its title.
@@ -138,94 +140,51 @@ def distance_figure(runs, minima, *, log_y=True, title="Distance to the nearest 
     return _line_figure(runs, dists, title, "distance", log_y=log_y)
 
 
-def heatmap_figure(
-    z,
-    xs,
-    ys,
-    *,
-    title="",
-    xlabel="x",
-    ylabel="y",
-    zlabel="",
-    colorscale="Viridis",
-    log_x=False,
-    log_y=False,
-    zmin=None,
-    zmax=None,
-    markers=None,
-    text=None,
-    equal_aspect=False,
-    height=420,
-):
-    """Draw a heatmap, for basin maps and hyperparameter sweeps.
+def line_chart(series, *, ylabel, xlabel="step", log_y=False, y_range=None, height=300):
+    """Draw a small line figure (the lessons' charts) as a plain Plotly dict.
 
     Parameters
     ----------
-    z : array_like
-        Shape (ny, nx); NaN cells are left blank.
-    xs, ys : array_like
-        Cell centres, shapes (nx,) and (ny,) (e.g. learning rates, momentum values).
-    title, xlabel, ylabel, zlabel : str
-        Texts; ``zlabel`` titles the colour bar.
-    colorscale : str or list
-        Any Plotly colour scale; a discrete list suits basin labels.
-    log_x, log_y : bool
-        Log axes (for learning-rate sweeps).
-    zmin, zmax : float, optional
-        Colour range; default is the data range.
-    markers : sequence of dict, optional
-        Extra points, each ``{"x", "y", "label", "color"?, "symbol"?}`` (e.g. minima).
-    text : array_like of str, optional
-        Shape (ny, nx) hover text per cell.
-    equal_aspect : bool
-        Same scale on both axes (for maps of the (x, y) plane).
+    series : list of dict
+        Each with ``name``, ``color``, ``y`` and optionally ``x`` and ``dash``.
+    ylabel, xlabel : str
+    log_y : bool
+        Log y axis; non-positive and non-finite values are left out.
+    y_range : (float, float), optional
+        Fixed y range (in data units, also for log axes).
     height : int
-        Figure height in pixels.
 
     Returns
     -------
     dict
     """
-    trace = {
-        "type": "heatmap",
-        "z": np.asarray(z, dtype=np.float64),
-        "x": np.asarray(xs, dtype=np.float64),
-        "y": np.asarray(ys, dtype=np.float64),
-        "colorscale": colorscale,
-        "colorbar": {"title": {"text": zlabel}},
-        "hovertemplate": f"{xlabel} = %{{x:.3g}}<br>{ylabel} = %{{y:.3g}}<br>"
-        f"{zlabel or 'value'} = %{{z:.4g}}<extra></extra>",
-    }
-    if zmin is not None:
-        trace["zmin"] = float(zmin)
-    if zmax is not None:
-        trace["zmax"] = float(zmax)
-    if text is not None:
-        trace["text"] = np.asarray(text)
-        trace["hovertemplate"] = "%{text}<extra></extra>"
-    data = [trace]
-    for m in markers or ():
+    data = []
+    for s in series:
+        y = np.asarray(s["y"], dtype=float)
+        y = np.where(np.isfinite(y) & ((y > 0) if log_y else True), y, np.nan)
+        x = np.asarray(s.get("x", np.arange(y.size)))
         data.append(
             {
                 "type": "scatter",
-                "mode": "markers",
-                "x": [m["x"]],
-                "y": [m["y"]],
-                "name": m.get("label", ""),
-                "marker": {
-                    "symbol": m.get("symbol", "star"),
-                    "size": 16,
-                    "color": m.get("color", "#f5b700"),
-                    "line": {"color": "#222222", "width": 1},
-                },
-                "hovertemplate": f"{m.get('label', '')} (%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+                "mode": "lines",
+                "x": x,
+                "y": y,
+                "name": s["name"],
+                "line": {"color": s["color"], "width": 2.2, "dash": s.get("dash", "solid")},
+                "hovertemplate": "%{y:.4g}",
             }
         )
-    layout = _layout(title, xlabel, ylabel, height=height)
-    layout["hovermode"] = "closest"
-    layout["xaxis"]["type"] = "log" if log_x else "linear"
-    layout["yaxis"]["type"] = "log" if log_y else "linear"
-    layout["showlegend"] = bool(markers)
-    if equal_aspect:
-        layout["yaxis"].update(scaleanchor="x", scaleratio=1)
+    yaxis = {"title": {"text": ylabel}, "type": "log" if log_y else "linear"}
+    if y_range is not None:
+        lo, hi = y_range
+        yaxis["range"] = [math.log10(lo), math.log10(hi)] if log_y else [lo, hi]
+    layout = {
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 60, "r": 12, "t": 12, "b": 40},
+        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
+        "yaxis": yaxis,
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.28, "x": 0},
+    }
     return {"data": data, "layout": layout}

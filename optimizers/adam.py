@@ -1,16 +1,20 @@
-"""The Adam family: Adam, AdamW, Adamax, NAdam, RAdam (torch) and AdaBelief, Lion (optax).
+"""The Adam family as torch.optim has it: Adam, AdamW, Adamax, NAdam, RAdam.
+
+AdaBelief and Lion are in ``after_adam.py``.
 
 State fields follow optax: ``mu`` = m_t (moving average of g), ``nu`` = v_t (moving
 average of g²), ``count`` = t. ``derived(state)`` adds the bias-corrected ``mu_hat`` =
 m̂_t and ``nu_hat`` = v̂_t for the step inspector.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from .base import Optimizer, algorithm_box, flag, hparam
-from .moments import add_weight_decay, ema, ema_sq, lerp
+from .explain import Eq, adaptive_step, decayed_grad, fmt_num, moment_eqs, par, theta_eq
+from .moments import add_weight_decay, ema_sq, lerp
 from .registry import (
     AMSGRAD,
     BETA1,
@@ -21,7 +25,6 @@ from .registry import (
     normalized_lr,
     rectified_lr,
     register,
-    sign_lr,
 )
 from .sgd import GRADIENT, WEIGHT_DECAY_STEP
 
@@ -58,20 +61,6 @@ class RAdamState(NamedTuple):
     count: int
     mu: np.ndarray
     nu: np.ndarray
-
-
-class AdaBeliefState(NamedTuple):
-    """AdaBelief: ``s`` = s_t, the moving average of (g − m)², the 'belief' in g."""
-
-    count: int
-    mu: np.ndarray
-    s: np.ndarray
-
-
-class LionState(NamedTuple):
-    """Lion: only the momentum m_t."""
-
-    mu: np.ndarray
 
 
 ADAM_INPUTS = [
@@ -181,33 +170,6 @@ RADAM_LATEX = algorithm_box(
     ],
 )
 
-ADABELIEF_LATEX = algorithm_box(
-    r"\gamma \text{ (lr)},\ \beta_1, \beta_2,\ \theta_0 \text{ (start)},\ "
-    r"f(\theta) \text{ (objective)},\ \epsilon,\ \epsilon_{root}",
-    r"m_0 \leftarrow 0,\ s_0 \leftarrow 0",
-    [
-        GRADIENT,
-        FIRST_MOMENT,
-        r"s_t \leftarrow \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon_{root}",
-        r"\hat m_t \leftarrow m_t / (1 - \beta_1^t),\ \hat s_t \leftarrow s_t / (1 - \beta_2^t)",
-        r"\theta_t \leftarrow \theta_{t-1}"
-        r" - \gamma \hat m_t / \big(\sqrt{\hat s_t} + \epsilon\big)",
-    ],
-)
-
-LION_LATEX = algorithm_box(
-    r"\gamma \text{ (lr)},\ \beta_1, \beta_2,\ \theta_0 \text{ (start)},\ "
-    r"f(\theta) \text{ (objective)},\ \lambda \text{ (weight decay)}",
-    r"m_0 \leftarrow 0",
-    [
-        GRADIENT,
-        r"c_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t",
-        r"\theta_t \leftarrow \theta_{t-1}"
-        r" - \gamma \big(\operatorname{sign}(c_t) + \lambda \theta_{t-1}\big)",
-        r"m_t \leftarrow \beta_2 m_{t-1} + (1 - \beta_2) g_t",
-    ],
-)
-
 
 def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_correction):
     """Build Adam (L2 decay in the gradient) or AdamW (``decoupled`` decay)."""
@@ -247,8 +209,211 @@ def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_co
     return Optimizer(name, hp, init, update, derived=derived)
 
 
+# --- the step inspector's equations (see optimizers.explain) ---------------------
+
+
+def _rule_adam(c):
+    hp, i, t = c["hp"], c["i"], c["t"]
+    decoupled = c["name"] == "adamw"
+    eqs = []
+    g = c["grad"][i] if decoupled else decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, b1, b2 = c["lr"], c["theta_prev"][i], hp["beta1"], hp["beta2"]
+    more, m, v = moment_eqs(c, g, b1, b2)
+    eqs += more
+    v_used, v_sym = v, "v_t"
+    if hp.get("amsgrad"):
+        vmax_prev = c["prev"]["nu_max"][i]
+        v_used = max(vmax_prev, v)
+        eqs.append(
+            Eq(
+                r"v_t^{max}",
+                r"\max(v_{t-1}^{max}, v_t)",
+                rf"\max({fmt_num(vmax_prev)}, {fmt_num(v)})",
+                v_used,
+                "nu_max",
+            )
+        )
+        v_sym = r"v_t^{max}"
+    if hp.get("bias_correction", True):
+        m_hat, v_hat = m / (1 - b1**t), v_used / (1 - b2**t)
+        eqs.append(
+            Eq(
+                r"\hat m_t",
+                r"m_t / (1 - \beta_1^t)",
+                rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
+                m_hat,
+                "mu_hat",
+            )
+        )
+        eqs.append(
+            Eq(
+                r"\hat v_t",
+                rf"{v_sym} / (1 - \beta_2^t)",
+                rf"{fmt_num(v_used)} / (1 - {par(b2)}^{{{t}}})",
+                v_hat,
+                "nu_hat",
+            )
+        )
+    else:
+        m_hat, v_hat = m, v_used
+    sym, num, value = adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")
+    wd = hp.get("weight_decay", 0.0)
+    if decoupled and wd:
+        sym += r" - \gamma \lambda \theta_{t-1}"
+        num += rf" - {par(lr)} \cdot {par(wd)} \cdot {par(th)}"
+        value -= lr * wd * th
+    eqs.append(theta_eq(c, sym, num, value))
+    return eqs
+
+
+def _rule_adamax(c):
+    hp, i, t, eqs = c["hp"], c["i"], c["t"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, eps, b1, b2 = c["lr"], c["theta_prev"][i], hp["eps"], hp["beta1"], hp["beta2"]
+    m_prev, u_prev = c["prev"]["mu"][i], c["prev"]["u"][i]
+    m = b1 * m_prev + (1 - b1) * g
+    u = max(b2 * u_prev, abs(g) + eps)
+    return [
+        *eqs,
+        Eq(
+            "m_t",
+            r"\beta_1 m_{t-1} + (1 - \beta_1) g_t",
+            rf"{par(b1)} \cdot {par(m_prev)} + {par(1 - b1)} \cdot {par(g)}",
+            m,
+            "mu",
+        ),
+        Eq(
+            "u_t",
+            r"\max\big(\beta_2 u_{t-1},\ |g_t| + \epsilon\big)",
+            rf"\max\big({par(b2)} \cdot {par(u_prev)},\ {fmt_num(abs(g))} + {fmt_num(eps)}\big)",
+            u,
+            "u",
+        ),
+        theta_eq(
+            c,
+            r"\theta_{t-1} - \frac{\gamma \, m_t}{(1 - \beta_1^t) \, u_t}",
+            rf"{fmt_num(th, 7)} - \frac{{{par(lr)} \cdot {par(m)}}}{{(1 - {par(b1)}^{{{t}}}) "
+            rf"\cdot {par(u)}}}",
+            th - lr * m / ((1 - b1**t) * u),
+        ),
+    ]
+
+
+def _rule_nadam(c):
+    hp, t, eqs = c["hp"], c["t"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
+    mu_t = b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+    mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+    prod_prev = c["prev"]["mu_product"]
+    prod = prod_prev * mu_t
+    more, m, v = moment_eqs(c, g, b1, b2)
+    m_hat = mu_next * m / (1 - prod * mu_next) + (1 - mu_t) * g / (1 - prod)
+    v_hat = v / (1 - b2**t)
+    eqs += [
+        Eq(
+            r"\mu_t",
+            r"\beta_1 \big(1 - \tfrac12 \, 0.96^{t \psi}\big)",
+            rf"{par(b1)} \cdot (1 - 0.5 \cdot 0.96^{{{t} \cdot {par(psi)}}})",
+            mu_t,
+        ),
+        Eq(
+            r"\textstyle\prod_t",
+            r"\textstyle\prod_{t-1} \mu_t",
+            rf"{fmt_num(prod_prev)} \cdot {par(mu_t)}",
+            prod,
+            "mu_product",
+        ),
+        *more,
+        Eq(
+            r"\hat m_t",
+            r"\frac{\mu_{t+1} m_t}{1 - \prod_t \mu_{t+1}} + \frac{(1 - \mu_t) g_t}{1 - \prod_t}",
+            rf"\frac{{{par(mu_next)} \cdot {par(m)}}}{{1 - {par(prod)} \cdot {par(mu_next)}}} + "
+            rf"\frac{{(1 - {par(mu_t)}) \cdot {par(g)}}}{{1 - {par(prod)}}}",
+            m_hat,
+        ),
+        Eq(
+            r"\hat v_t",
+            r"v_t / (1 - \beta_2^t)",
+            rf"{fmt_num(v)} / (1 - {par(b2)}^{{{t}}})",
+            v_hat,
+            "nu_hat",
+        ),
+        theta_eq(c, *adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")),
+    ]
+    return eqs
+
+
+def _rule_radam(c):
+    hp, i, t, eqs = c["hp"], c["i"], c["t"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, eps, b1, b2 = c["lr"], c["theta_prev"][i], hp["eps"], hp["beta1"], hp["beta2"]
+    more, m, v = moment_eqs(c, g, b1, b2)
+    eqs += more
+    m_hat = m / (1 - b1**t)
+    eqs.append(
+        Eq(
+            r"\hat m_t",
+            r"m_t / (1 - \beta_1^t)",
+            rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
+            m_hat,
+            "mu_hat",
+        )
+    )
+    rho_inf = 2 / (1 - b2) - 1
+    rho = rho_inf - 2 * t * b2**t / (1 - b2**t)
+    eqs.append(
+        Eq(
+            r"\rho_t",
+            r"\rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t}",
+            rf"{fmt_num(rho_inf)} - \frac{{2 \cdot {t} \cdot {par(b2)}^{{{t}}}}}"
+            rf"{{1 - {par(b2)}^{{{t}}}}}",
+            rho,
+            "rho_t",
+        )
+    )
+    if rho > 5:
+        r = math.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+        ell = math.sqrt(1 - b2**t) / (math.sqrt(v) + eps)
+        eqs += [
+            Eq(
+                "r_t",
+                r"\sqrt{\frac{(\rho_t - 4)(\rho_t - 2) \rho_\infty}"
+                r"{(\rho_\infty - 4)(\rho_\infty - 2) \rho_t}}",
+                rf"\sqrt{{\frac{{({fmt_num(rho)} - 4)({fmt_num(rho)} - 2) "
+                rf"\cdot {fmt_num(rho_inf)}}}"
+                rf"{{({fmt_num(rho_inf)} - 4)({fmt_num(rho_inf)} - 2) \cdot {fmt_num(rho)}}}}}",
+                r,
+            ),
+            Eq(
+                "l_t",
+                r"\frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon}",
+                rf"\frac{{\sqrt{{1 - {par(b2)}^{{{t}}}}}}}"
+                rf"{{\sqrt{{{fmt_num(v)}}} + {fmt_num(eps)}}}",
+                ell,
+            ),
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma \, \hat m_t \, l_t \, r_t",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(m_hat)} \cdot {par(ell)} \cdot {par(r)}",
+                th - lr * m_hat * ell * r,
+            ),
+        ]
+    else:
+        eqs.append(
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma \hat m_t \quad (\rho_t \le 5 \text{: SGD step})",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(m_hat)}",
+                th - lr * m_hat,
+            )
+        )
+    return eqs
+
+
 @register(
     "adam",
+    inspector=_rule_adam,
     color="#2ca02c",
     sweep_axis="beta1",
     title="Adam",
@@ -305,6 +470,7 @@ def adam(
 
 @register(
     "adamw",
+    inspector=_rule_adam,
     color="#9467bd",
     sweep_axis="beta1",
     title="AdamW",
@@ -350,6 +516,7 @@ def adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, amsgrad=
 
 @register(
     "adamax",
+    inspector=_rule_adamax,
     color="#7f7f7f",
     sweep_axis="beta1",
     title="Adamax",
@@ -407,6 +574,7 @@ def adamax(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
 
 @register(
     "nadam",
+    inspector=_rule_nadam,
     color="#1f77b4",
     sweep_axis="beta1",
     title="NAdam",
@@ -478,6 +646,7 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, momentum_
 
 @register(
     "radam",
+    inspector=_rule_radam,
     color="#17becf",
     sweep_axis="beta1",
     title="RAdam",
@@ -552,118 +721,3 @@ def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         }
 
     return Optimizer("radam", hp, init, update, derived=derived)
-
-
-@register(
-    "adabelief",
-    color="#e377c2",
-    sweep_axis="beta1",
-    title="AdaBelief",
-    summary="Adam that divides by how far the gradient strays from its average "
-    "(the 'belief'), not by its size: big confident steps where the slope is steady.",
-    latex=ADABELIEF_LATEX,
-    hparams={
-        "lr": LR,
-        "beta1": BETA1,
-        "beta2": BETA2._replace(help="β₂: decay of the average of (g − m)²."),
-        "eps": EPS,
-        "eps_root": EPS._replace(help="ε_root: added to s_t each step (kept in the state)."),
-    },
-    lr_rule=normalized_lr,
-)
-def adabelief(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, eps_root=1e-16):
-    """AdaBelief with optax's semantics (``optax.adabelief``).
-
-    Parameters
-    ----------
-    lr : float
-        Base learning rate γ.
-    beta1, beta2 : float
-        Decays of m_t and of s_t.
-    eps : float
-        ε added to √ŝ.
-    eps_root : float
-        ε_root added to s_t at every step (it accumulates in the state, as in optax).
-
-    Returns
-    -------
-    Optimizer
-    """
-    hp = dict(locals())
-
-    def init(params):
-        zeros = np.zeros_like(params)
-        return AdaBeliefState(0, zeros, zeros)
-
-    def update(grads, state, params, lr, hess=None):
-        count = state.count + 1
-        mu = ema(state.mu, grads, beta1)
-        belief = grads - mu
-        belief *= belief
-        s = ema(state.s, belief, beta2)
-        s += eps_root
-        denom = np.sqrt(s / (1 - beta2**count))
-        denom += eps
-        updates = mu / (1 - beta1**count)
-        updates /= denom
-        updates *= -lr
-        return updates, AdaBeliefState(count, mu, s)
-
-    def derived(state):
-        return {
-            "mu_hat": state.mu / (1 - beta1**state.count),
-            "s_hat": state.s / (1 - beta2**state.count),
-        }
-
-    return Optimizer("adabelief", hp, init, update, derived=derived)
-
-
-@register(
-    "lion",
-    color="#d62728",
-    sweep_axis="beta1",
-    title="Lion",
-    summary="Steps by the sign of a momentum blend: every coordinate moves exactly lr "
-    "(plus decay), whatever the slope. Found by program search (Chen et al. 2023).",
-    latex=LION_LATEX,
-    hparams={
-        "lr": LR,
-        "beta1": BETA1._replace(help="β₁: weight of the momentum in the signed blend c_t."),
-        "beta2": BETA2._replace(help="β₂: decay of the stored momentum m_t."),
-        "weight_decay": WEIGHT_DECAY._replace(
-            help="Weight decay λ: adds γλθ to each step, outside the sign."
-        ),
-    },
-    lr_rule=sign_lr,
-)
-def lion(lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=1e-3):
-    """Lion with optax's semantics (``optax.lion``, default weight decay 1e-3).
-
-    Parameters
-    ----------
-    lr : float
-        Base learning rate γ (the Lion paper advises 3-10x smaller than Adam's).
-    beta1 : float
-        Weight of the momentum in the signed blend.
-    beta2 : float
-        Decay of the stored momentum.
-    weight_decay : float
-        Decoupled decay λ, added to the sign before scaling by γ.
-
-    Returns
-    -------
-    Optimizer
-    """
-    hp = dict(locals())
-
-    def init(params):
-        return LionState(np.zeros_like(params))
-
-    def update(grads, state, params, lr, hess=None):
-        direction = np.sign(ema(state.mu, grads, beta1))
-        if weight_decay:
-            direction += weight_decay * params
-        direction *= -lr
-        return direction, LionState(ema(state.mu, grads, beta2))
-
-    return Optimizer("lion", hp, init, update)

@@ -1,10 +1,12 @@
 """Per-coordinate step sizes from squared gradients: AdaGrad, RMSprop, AdaDelta (torch)."""
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from .base import Optimizer, algorithm_box, flag, hparam
+from .explain import Eq, adaptive_step, decayed_grad, fmt_num, par, theta_eq
 from .moments import add_weight_decay, ema_sq, lerp
 from .registry import (
     EPS,
@@ -102,8 +104,137 @@ ADADELTA_LATEX = algorithm_box(
 )
 
 
+# --- the step inspector's equations (see optimizers.explain) ---------------------
+
+
+def _rule_adagrad(c):
+    hp, i, eqs = c["hp"], c["i"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, eta = c["lr"], hp["lr_decay"]
+    s_prev = c["prev"]["sum_sq"][i]
+    s = s_prev + g * g
+    eqs.append(Eq("s_t", r"s_{t-1} + g_t^2", rf"{fmt_num(s_prev)} + {par(g)}^2", s, "sum_sq"))
+    lr_t = lr / (1 + (c["t"] - 1) * eta)
+    if eta:
+        eqs.append(
+            Eq(
+                r"\tilde\gamma",
+                r"\gamma / \big(1 + (t - 1) \eta\big)",
+                rf"{fmt_num(lr)} / (1 + {c['t'] - 1} \cdot {par(eta)})",
+                lr_t,
+            )
+        )
+        lr_sym = r"\tilde\gamma"
+    else:
+        lr_sym = r"\gamma"
+    eqs.append(
+        theta_eq(c, *adaptive_step(c, g, s, num_sym="g_t", den_sym="s_t", lr=lr_t, lr_sym=lr_sym))
+    )
+    return eqs
+
+
+def _rule_rmsprop(c):
+    hp, i, eqs = c["hp"], c["i"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, eps, alpha, mu_m = c["lr"], c["theta_prev"][i], hp["eps"], hp["alpha"], hp["momentum"]
+    v_prev = c["prev"]["nu"][i]
+    v = alpha * v_prev + (1 - alpha) * g * g
+    eqs.append(
+        Eq(
+            "v_t",
+            r"\alpha v_{t-1} + (1 - \alpha) g_t^2",
+            rf"{par(alpha)} \cdot {par(v_prev)} + {par(1 - alpha)} \cdot {par(g)}^2",
+            v,
+            "nu",
+        )
+    )
+    v_sym = "v_t"
+    denom_v = v
+    if hp.get("centered"):
+        m_prev = c["prev"]["mu"][i]
+        m = alpha * m_prev + (1 - alpha) * g
+        eqs.append(
+            Eq(
+                "m_t",
+                r"\alpha m_{t-1} + (1 - \alpha) g_t",
+                rf"{par(alpha)} \cdot {par(m_prev)} + {par(1 - alpha)} \cdot {par(g)}",
+                m,
+                "mu",
+            )
+        )
+        denom_v = v - m * m
+        eqs.append(Eq(r"\tilde v_t", r"v_t - m_t^2", rf"{fmt_num(v)} - {par(m)}^2", denom_v))
+        v_sym = r"\tilde v_t"
+    root = math.sqrt(denom_v) + eps if denom_v >= 0 else math.nan
+    if mu_m > 0:
+        b_prev = c["prev"]["velocity"][i]
+        b = mu_m * b_prev + g / root
+        eqs.append(
+            Eq(
+                "b_t",
+                rf"\mu b_{{t-1}} + \frac{{g_t}}{{\sqrt{{{v_sym}}} + \epsilon}}",
+                rf"{par(mu_m)} \cdot {par(b_prev)} + \frac{{{fmt_num(g)}}}"
+                rf"{{\sqrt{{{fmt_num(denom_v)}}} + {fmt_num(eps)}}}",
+                b,
+                "velocity",
+            )
+        )
+        eqs.append(
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma b_t",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(b)}",
+                th - lr * b,
+            )
+        )
+    else:
+        eqs.append(theta_eq(c, *adaptive_step(c, g, denom_v, num_sym="g_t", den_sym=v_sym)))
+    return eqs
+
+
+def _rule_adadelta(c):
+    hp, i, eqs = c["hp"], c["i"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    lr, th, eps, rho = c["lr"], c["theta_prev"][i], hp["eps"], hp["rho"]
+    v_prev, u_prev = c["prev"]["nu"][i], c["prev"]["acc_delta"][i]
+    v = rho * v_prev + (1 - rho) * g * g
+    delta = math.sqrt(u_prev + eps) / math.sqrt(v + eps) * g
+    u = rho * u_prev + (1 - rho) * delta * delta
+    return [
+        *eqs,
+        Eq(
+            "v_t",
+            r"\rho v_{t-1} + (1 - \rho) g_t^2",
+            rf"{par(rho)} \cdot {par(v_prev)} + {par(1 - rho)} \cdot {par(g)}^2",
+            v,
+            "nu",
+        ),
+        Eq(
+            r"\delta_t",
+            r"\frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}} \, g_t",
+            rf"\frac{{\sqrt{{{fmt_num(u_prev)} + {fmt_num(eps)}}}}}"
+            rf"{{\sqrt{{{fmt_num(v)} + {fmt_num(eps)}}}}} \cdot {par(g)}",
+            delta,
+        ),
+        Eq(
+            "u_t",
+            r"\rho u_{t-1} + (1 - \rho) \delta_t^2",
+            rf"{par(rho)} \cdot {par(u_prev)} + {par(1 - rho)} \cdot {par(delta)}^2",
+            u,
+            "acc_delta",
+        ),
+        theta_eq(
+            c,
+            r"\theta_{t-1} - \gamma \delta_t",
+            rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(delta)}",
+            th - lr * delta,
+        ),
+    ]
+
+
 @register(
     "adagrad",
+    inspector=_rule_adagrad,
     color="#9467bd",
     title="AdaGrad",
     summary="Divides each coordinate's step by the root of its summed squared gradients: "
@@ -163,6 +294,8 @@ def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0
 
 @register(
     "rmsprop",
+    inspector=_rule_rmsprop,
+    symbols={"mu": ("m_t", "average of g (centered)"), "velocity": ("b_t", "momentum buffer")},
     color="#ff7f0e",
     sweep_axis="alpha",
     title="RMSprop",
@@ -238,6 +371,8 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
 
 @register(
     "adadelta",
+    inspector=_rule_adadelta,
+    symbols={"nu": ("v_t", "average of g²")},
     color="#8c564b",
     sweep_axis="rho",
     title="AdaDelta",

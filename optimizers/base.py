@@ -192,3 +192,29 @@ def algorithm_box(inputs, initialize, steps):
         lines.append(rf"&\hspace{{{5 * level}mm}} {text} \\")
     lines += [rule, r"&\textbf{return}\: \theta_T \\", rule, r"\end{aligned}"]
     return "\n".join(lines)
+
+
+def solve2(h, g):
+    """Solve ``h @ x = g`` for stacks of 2x2 systems in closed form (Cramer's rule).
+
+    A singular ``h`` gives an infinite or NaN ``x`` instead of an exception, which is
+    what Newton's method needs: the runner reports such a step as a divergence.
+
+    Parameters
+    ----------
+    h : ndarray, shape (..., 2, 2)
+    g : ndarray, shape (..., 2)
+
+    Returns
+    -------
+    ndarray, shape (..., 2)
+    """
+    h = np.asarray(h, dtype=np.float64)
+    g = np.asarray(g, dtype=np.float64)
+    a, b, c, d = h[..., 0, 0], h[..., 0, 1], h[..., 1, 0], h[..., 1, 1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        det = a * d - b * c
+        return (
+            np.stack([d * g[..., 0] - b * g[..., 1], a * g[..., 1] - c * g[..., 0]], -1)
+            / det[..., None]
+        )

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .base import EmptyState, Optimizer, algorithm_box, hparam
+from .base import EmptyState, Optimizer, algorithm_box, hparam, solve2
 from .registry import LR, register, unit_lr
 
 NEWTON_LATEX = algorithm_box(
@@ -19,6 +19,7 @@ NEWTON_LATEX = algorithm_box(
 
 @register(
     "newton",
+    inspector=None,  # one 2x2 solve, not per coordinate: figures.inspector typesets it
     color="#8c564b",
     sweep_axis="damping",
     title="Newton (damped)",
@@ -60,16 +61,7 @@ def newton(lr=1.0, damping=0.0):
         return EmptyState()
 
     def update(grads, state, params, lr, hess=None):
-        a = hess[:, 0, 0] + damping
-        b = hess[:, 0, 1]
-        c = hess[:, 1, 0]
-        d = hess[:, 1, 1] + damping
-        gx, gy = grads[:, 0], grads[:, 1]
-        updates = np.empty_like(grads)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = -lr / (a * d - b * c)
-            updates[:, 0] = (d * gx - b * gy) * scale
-            updates[:, 1] = (a * gy - c * gx) * scale
-        return updates, state
+        with np.errstate(all="ignore"):
+            return -lr * solve2(hess + damping * np.eye(2), grads), state
 
     return Optimizer("newton", hp, init, update, needs_hessian=True)

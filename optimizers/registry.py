@@ -39,6 +39,13 @@ class OptimizerSpec(NamedTuple):
     sweep_axis : str or None
         The hyperparameter that sweeps and basin maps vary beside the learning rate
         (None: the learning rate is the only knob).
+    inspector : callable or None
+        ``inspector(c) -> list[optimizers.explain.Eq]``: step t's update with the numbers
+        substituted, for one coordinate (see :mod:`optimizers.explain`). None only for
+        Newton, whose 2x2 solve the inspector typesets as one block.
+    symbols : dict of str to (str, str)
+        ``field -> (latex, description)`` where a state field means something other than
+        the usual (``figures.inspector.SYMBOLS``) for this optimizer.
     """
 
     name: str
@@ -50,6 +57,8 @@ class OptimizerSpec(NamedTuple):
     torch_name: str | None
     color: str
     sweep_axis: str | None
+    inspector: Callable | None
+    symbols: dict
 
 
 class _Entry(NamedTuple):
@@ -138,7 +147,9 @@ def register(
     hparams,
     lr_rule,
     color,
+    inspector,
     sweep_axis=None,
+    symbols=None,
     torch_name=None,
     needs_hessian=False,
 ):
@@ -157,8 +168,13 @@ def register(
         ``lr_rule(base_lr) -> lr`` used by :func:`suggest_lr`.
     color : str
         See :class:`OptimizerSpec`.
+    inspector : callable or None
+        See :class:`OptimizerSpec`; required, so a new optimizer cannot be left out of the
+        step inspector by accident.
     sweep_axis : str, optional
         See :class:`OptimizerSpec`; must name one of ``hparams`` other than ``lr``.
+    symbols : dict, optional
+        See :class:`OptimizerSpec`.
     torch_name : str, optional
         The ``torch.optim`` class the optimizer reproduces.
     needs_hessian : bool
@@ -184,8 +200,9 @@ def register(
             f"    The algorithm (``optimizers.spec({name!r}).latex``):\n\n    .. math::\n\n{math}\n"
         )
         spec = OptimizerSpec(
-            name, title, summary, latex, specs, needs_hessian, torch_name, color, sweep_axis
-        )
+            name, title, summary, latex, specs, needs_hessian, torch_name, color, sweep_axis,
+            inspector, dict(symbols or {}),
+        )  # fmt: skip
         _REGISTRY[name] = _Entry(factory, spec, lr_rule)
         return factory
 

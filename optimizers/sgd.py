@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .base import EmptyState, Optimizer, algorithm_box, flag, hparam
+from .explain import Eq, decayed_grad, fmt_num, par, theta_eq
 from .moments import add_weight_decay
 from .registry import LR, MOMENTUM, WEIGHT_DECAY, register, same_lr
 
@@ -99,8 +100,109 @@ NESTEROV_LATEX = algorithm_box(
 )
 
 
+# --- the step inspector's equations (see optimizers.explain) ---------------------
+
+
+def _rule_sgd(c):
+    hp, i, eqs = c["hp"], c["i"], []
+    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
+    mu, tau = hp.get("momentum", 0.0), hp.get("dampening", 0.0)
+    lr, th = c["lr"], c["theta_prev"][i]
+    if mu == 0:
+        eqs.append(
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma g_t",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(g)}",
+                th - lr * g,
+            )
+        )
+        return eqs
+    if c["t"] == 1:
+        v = g
+        eqs.append(Eq("v_t", r"g_t \text{ (first step)}", fmt_num(g), v, "velocity"))
+    else:
+        v_prev = c["prev"]["velocity"][i]
+        damp = "" if tau == 0 else rf"(1 - {par(tau)}) "
+        v = mu * v_prev + (1 - tau) * g
+        eqs.append(
+            Eq(
+                "v_t",
+                r"\mu v_{t-1} + " + (r"(1 - \tau) " if tau else "") + "g_t",
+                rf"{par(mu)} \cdot {par(v_prev)} + {damp}{par(g)}",
+                v,
+                "velocity",
+            )
+        )
+    if hp.get("nesterov"):
+        eqs.append(
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma (g_t + \mu v_t)",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot ({fmt_num(g)} + {par(mu)} \cdot {par(v)})",
+                th - lr * (g + mu * v),
+            )
+        )
+    else:
+        eqs.append(
+            theta_eq(
+                c,
+                r"\theta_{t-1} - \gamma v_t",
+                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(v)}",
+                th - lr * v,
+            )
+        )
+    return eqs
+
+
+def _rule_momentum_ema(c):
+    hp, i = c["hp"], c["i"]
+    g, beta, lr, th = c["grad"][i], hp["beta"], c["lr"], c["theta_prev"][i]
+    v_prev = c["prev"]["velocity"][i]
+    v = beta * v_prev + (1 - beta) * g
+    return [
+        Eq(
+            "v_t",
+            r"\beta v_{t-1} + (1 - \beta) g_t",
+            rf"{par(beta)} \cdot {par(v_prev)} + {par(1 - beta)} \cdot {par(g)}",
+            v,
+            "velocity",
+        ),
+        theta_eq(
+            c,
+            r"\theta_{t-1} - \gamma v_t",
+            rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(v)}",
+            th - lr * v,
+        ),
+    ]
+
+
+def _rule_nesterov(c):
+    hp, i = c["hp"], c["i"]
+    g, mu, lr, th = c["grad"][i], hp["momentum"], c["lr"], c["theta_prev"][i]
+    v_prev = c["prev"]["velocity"][i]
+    v = mu * v_prev - lr * g
+    return [
+        Eq(
+            r"\tilde\theta_{t-1}",
+            r"\theta_{t-1} + \mu v_{t-1} \text{ (where } g_t \text{ is taken)}",
+            rf"{fmt_num(th, 7)} + {par(mu)} \cdot {par(v_prev)}",
+            th + mu * v_prev,
+        ),
+        Eq(
+            "v_t",
+            r"\mu v_{t-1} - \gamma g_t",
+            rf"{par(mu)} \cdot {par(v_prev)} - {par(lr)} \cdot {par(g)}",
+            v,
+            "velocity",
+        ),
+        theta_eq(c, r"\theta_{t-1} + v_t", rf"{fmt_num(th, 7)} + {par(v)}", th + v),
+    ]
+
+
 @register(
     "gd",
+    inspector=_rule_sgd,
     color="#d62728",
     title="Gradient descent",
     summary="Step straight downhill, the step proportional to the slope. Stable only "
@@ -126,6 +228,7 @@ def gd(lr=1e-3):
 
 @register(
     "sgd",
+    inspector=_rule_sgd,
     color="#bcbd22",
     sweep_axis="momentum",
     title="SGD (torch.optim.SGD)",
@@ -195,6 +298,7 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
 
 @register(
     "momentum",
+    inspector=_rule_sgd,
     color="#1f77b4",
     sweep_axis="momentum",
     title="Momentum (heavy ball)",
@@ -228,6 +332,7 @@ def heavy_ball(lr=1e-3, momentum=0.9):
 
 @register(
     "momentum_ema",
+    inspector=_rule_momentum_ema,
     color="#e377c2",
     sweep_axis="beta",
     title="Momentum (moving average)",
@@ -274,6 +379,8 @@ def momentum_ema(lr=1e-3, beta=0.9):
 
 @register(
     "nesterov",
+    inspector=_rule_nesterov,
+    symbols={"velocity": ("v_t", "velocity (includes γ)")},
     color="#17becf",
     sweep_axis="momentum",
     title="Nesterov (look-ahead)",

@@ -13,6 +13,7 @@ progress through an optional callback ``progress(fraction, message)``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -61,6 +62,34 @@ class BasinMap(NamedTuple):
     final_points: np.ndarray
     final_values: np.ndarray
     diverged_at: np.ndarray
+
+    def summary(self, n_minima):
+        """Return one table row: the share of starts per minimum, elsewhere, diverged.
+
+        Parameters
+        ----------
+        n_minima : int
+
+        Returns
+        -------
+        dict
+            ``"minimum k"`` and ``"elsewhere"`` as percentages (text), ``"diverged"`` (a
+            count) and ``"median steps to tolerance"`` over the starts that arrived
+            (None when none did).
+        """
+        counts = self.counts(n_minima)
+        size = self.label.size
+        arrived = self.label >= 0
+        return {
+            **{
+                f"minimum {k + 1}": f"{100 * n / size:.1f}%" for k, n in enumerate(counts["minima"])
+            },
+            "elsewhere": f"{100 * counts['elsewhere'] / size:.1f}%",
+            "diverged": counts["diverged"],
+            "median steps to tolerance": (
+                float(np.median(self.steps_to_tol[arrived])) if arrived.any() else None
+            ),
+        }
 
     def counts(self, n_minima):
         """Return how many starts reached each minimum, elsewhere, and diverged.
@@ -523,3 +552,57 @@ def fair_race(
         if progress is not None:
             progress((k + 1) / len(names), f"{spec(name).title}: {len(lrs)} learning rates")
     return entries
+
+
+def log_stops(low, high, mantissas=(1, 2, 5)):
+    """Return round log-spaced values (``mantissas`` per decade) from ``low`` to ``high``.
+
+    Parameters
+    ----------
+    low, high : float
+        Positive ends, inclusive.
+    mantissas : tuple of int
+        The leading digits used in every decade, e.g. (1, 2, 5) or (1, 2, 3, 5).
+
+    Returns
+    -------
+    tuple of float
+    """
+    stops = []
+    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for mantissa in mantissas:
+            value = float(f"{mantissa}e{exponent}")
+            if low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
+                stops.append(value)
+    return tuple(stops)
+
+
+LR_STOPS = log_stops(1e-6, 50.0)
+"""The learning rates the pages' range pickers offer (1e-6 to 50, 1-2-5 per decade)."""
+
+
+def grid_values(low, high, n, log=True, digits=3):
+    """Return ``n`` values from ``low`` to ``high``, evenly spaced and rounded for labels.
+
+    Rounding to a few significant digits gives readable axis labels (0.001, not
+    9.98e-04) and changes the runs by less than the grid's own spacing.
+
+    Parameters
+    ----------
+    low, high : float
+        The ends (positive when ``log``).
+    n : int
+    log : bool
+        Evenly spaced on a log scale (else linear).
+    digits : int
+        Significant digits kept.
+
+    Returns
+    -------
+    ndarray
+        Sorted distinct values (fewer than ``n`` when rounding merges some).
+    """
+    if high <= low:
+        return np.array([float(low)])
+    raw = np.geomspace(low, high, int(n)) if log and low > 0 else np.linspace(low, high, int(n))
+    return np.unique([float(f"{v:.{digits}g}") for v in raw])

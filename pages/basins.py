@@ -7,17 +7,15 @@ import optimizers
 import surfaces
 from figures import analysis
 from optimizers import sweeps
+from ui import compute, pickers, state
 from ui import scene as sc
-from ui import sidebar
 from ui.routing import through_app
 
 through_app()
 
 MAX_OPTIMIZERS = 4
 DEFAULT_NAMES = ("gd", "momentum", "rmsprop", "adam")
-LR_OPTIONS = [float(f"{m}e{e}") for e in range(-6, 2) for m in (1, 2, 5)]
-CACHE = "basins_cache"  # plain session key: survives page switches, bounded below
-CACHE_SIZE = 12
+CACHE_SIZE = 12  # basin maps kept across sessions (a few MB each at 200 x 200)
 
 st.title("Basin map")
 st.caption(
@@ -26,29 +24,16 @@ st.caption(
     "optimizer finds from where, where it gets lost, and where it blows up."
 )
 
-scene = sidebar.current_scene()
+scene = state.current_scene()
 top = st.columns([3, 3, 2, 2, 2, 3])
-surface_name = sidebar.surface_picker(
+page = pickers.page_surface(
     top[0],
     scene,
     key="basins.surface",
     help="The loss surface; it starts as the Explorer's. Surfaces with several minima "
     "(Himmelblau, the camels, Styblinski-Tang) make the most telling maps.",
 )
-try:
-    if surface_name == scene.surface:
-        surface = scene.build_surface()
-    else:
-        surface = surfaces.get(surface_name)
-except ValueError as err:
-    st.error(f"**The surface can't be built.** {err}")
-    st.stop()
-surface_key = (
-    (surface_name, scene.surface_params, scene.formula)
-    if surface_name == scene.surface
-    else (surface_name, (), "")
-)
-
+surface, surface_name = page.surface, page.name
 resolution = top[1].slider(
     "Grid",
     min_value=20,
@@ -69,12 +54,12 @@ steps = top[2].number_input(
     "where they stand.",
 )
 (x0, x1), (y0, y1) = surface.domain
-default_tol = float(f"{0.02 * max(x1 - x0, y1 - y0):.1g}")
+size = max(x1 - x0, y1 - y0)
 tol = top[3].number_input(
     "Tolerance",
     min_value=1e-6,
-    max_value=float(max(x1 - x0, y1 - y0)),
-    value=default_tol,
+    max_value=float(size),
+    value=float(f"{0.02 * size:.1g}"),
     format="%.3g",
     key=f"basins.{surface_name}.tol",
     help="A path has reached a minimum when it ends within this distance of it; "
@@ -90,20 +75,14 @@ mode = top[5].segmented_control(
     help="Minimum reached: one colour per minimum, grey elsewhere, black diverged. "
     "Steps to tolerance: how fast each start arrived (darker is slower).",
 )
-
-# Minima: the surface's known ones, else those found numerically.
-minima = list(surface.minima) or [
-    (p.x, p.y) for p in surfaces.critical_points(surface) if p.kind == "minimum"
-]
+minima = surfaces.minima_in_view(surface)
 if not minima:
     st.info(
         "This surface has no minimum in view: every start ends 'elsewhere' or diverges.",
         icon=":material/info:",
     )
 
-# --- the optimizers ---------------------------------------------------------------------
-same_surface = surface_name == scene.surface
-seeds = [r for r in scene.active_runs()][:MAX_OPTIMIZERS] if same_surface else []
+seeds = list(scene.active_runs())[:MAX_OPTIMIZERS] if page.same_as_explorer else []
 count = top[4].number_input(
     "Optimizers",
     min_value=1,
@@ -113,138 +92,49 @@ count = top[4].number_input(
     help="How many optimizers to map side by side (1 to 4).",
 )
 configs = []
-cols = st.columns(count)
-for i, col in enumerate(cols):
-    seed = seeds[i] if i < len(seeds) else None
-    default_name = seed.optimizer if seed else DEFAULT_NAMES[i % len(DEFAULT_NAMES)]
-    all_names = optimizers.names()
+for i, col in enumerate(st.columns(count)):
     with col.container(border=True):
-        name = st.selectbox(
-            f"Optimizer {i + 1}",
-            all_names,
-            index=all_names.index(default_name),
-            format_func=lambda n: optimizers.spec(n).title,
-            key=f"basins.{surface_name}.{i}.name",
-            help="Which optimizer runs from every start.",
+        seed = seeds[i] if i < len(seeds) else None
+        default = DEFAULT_NAMES[i % len(DEFAULT_NAMES)]
+        configs.append(
+            pickers.optimizer_card(i, surface, seed, default, key=f"basins.{surface_name}")
         )
-        spec = optimizers.spec(name)
-        seeded = dict(seed.hp) if seed and seed.optimizer == name else {}
-        lr = seeded.get("lr", sc.round_sig(optimizers.suggest_lr(name, surface.lr)))
-        hp = {
-            "lr": st.select_slider(
-                "Learning rate",
-                options=sorted({*LR_OPTIONS, float(lr)}),
-                value=float(lr),
-                format_func=lambda v: f"{v:g}",
-                key=f"basins.{surface_name}.{i}.{name}.lr",
-                help=spec.hparams["lr"].help + " (log scale)",
-            )
-        }
-        key = spec.sweep_axis
-        if key is not None:
-            h = spec.hparams[key]
-            top_value = 0.999 if h.high_open else float(h.high)
-            hp[key] = st.slider(
-                key,
-                min_value=float(h.low),
-                max_value=min(top_value, 10.0),
-                value=float(seeded.get(key, h.default)),
-                step=0.001 if top_value < 1.5 else 0.01,
-                format="%.3f",
-                key=f"basins.{surface_name}.{i}.{name}.{key}",
-                help=h.help,
-            )
-        others = {k: v for k, v in seeded.items() if k not in hp}
-        configs.append((name, {**others, **hp}, seed.color if seed else sc.PALETTE[i]))
 
-
-# --- compute (cached per optimizer in the session, so changing one map keeps the others)
-def _key(name, hp):
-    return (
-        surface_key,
-        name,
-        tuple(sorted(hp.items())),
-        int(resolution),
-        int(steps),
-        float(tol),
-    )
-
-
-cache = st.session_state.setdefault(CACHE, {})
+# --- compute (each map cached on its own, so changing one keeps the others) -------------
 xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-todo = [(i, c) for i, c in enumerate(configs) if _key(c[0], c[1]) not in cache]
-if todo:
-    bar = st.progress(0.0, text="Running every start…")
-    for k, (i, (name, hp, _)) in enumerate(todo):
-        try:
-            opt = optimizers.make(name, **hp)
-        except ValueError as err:
-            st.error(f"**Optimizer {i + 1}: {err}**")
-            st.stop()
+maps = []
+for i, run in enumerate(configs):
+    try:
+        opt = optimizers.make(run.optimizer, **run.hparams())
+    except ValueError as err:
+        st.error(f"**Optimizer {i + 1}: {err}**")
+        st.stop()
+    grid = f"{resolution}×{resolution} grid, {steps} steps"
 
-        title = optimizers.spec(name).title
+    def work(progress, run=run, opt=opt, grid=grid):
+        report = lambda f, message: progress(f, f"{run.label()}: {message} ({grid})")  # noqa: E731
+        return sweeps.basin_map(
+            surface, opt, xs, ys, int(steps), minima, float(tol),
+            escape_radius=sc.escape_radius(surface), progress=report,
+        )  # fmt: skip
 
-        def report(fraction, message, k=k, title=title):
-            bar.progress(
-                (k + fraction) / len(todo),
-                text=f"{title}: {message} ({resolution}×{resolution} grid, {steps} steps)",
-            )
-
-        cache[_key(name, hp)] = sweeps.basin_map(
-            surface,
-            opt,
-            xs,
-            ys,
-            int(steps),
-            minima,
-            float(tol),
-            escape_radius=sc.escape_radius(surface),
-            progress=report,
-        )
-        while len(cache) > CACHE_SIZE:  # oldest first: dicts keep insertion order
-            cache.pop(next(iter(cache)))
-    bar.empty()
+    key = (page.key, run.optimizer, run.hp, int(resolution), int(steps), float(tol))
+    maps.append(compute.cached("basins", key, work, size=CACHE_SIZE, text="Running every start…"))
 
 # --- draw -------------------------------------------------------------------------------
-maps = [cache[_key(name, hp)] for name, hp, _ in configs]
 max_steps = max((int(m.steps_to_tol.max()) for m in maps), default=1) or 1
 per_row = 1 if count == 1 else 2
 rows = []
 for start in range(0, count, per_row):
     cols = st.columns(per_row) if count > 1 else [st.container()]
-    for col, (name, hp, _), bmap in zip(cols, configs[start:], maps[start:], strict=False):
-        label = sc.Run(name, tuple(sorted(hp.items()))).label()
-        counts = bmap.counts(len(minima))
+    for col, run, bmap in zip(cols, configs[start:], maps[start:], strict=False):
         fig = analysis.basin_figure(
-            bmap.label,
-            bmap.steps_to_tol,
-            bmap.final_points,
-            xs,
-            ys,
-            minima,
-            domain=surface.domain,
-            mode=mode,
-            title=label,
-            max_steps=max_steps,
+            bmap.label, bmap.steps_to_tol, bmap.final_points, xs, ys, minima,
+            domain=surface.domain, mode=mode, title=run.label(), max_steps=max_steps,
             height=520 if count > 1 else 620,
-        )
-        col.plotly_chart(fig, key=f"basin_{start}_{name}_{len(rows)}")
-        rows.append(
-            {
-                "optimizer": label,
-                **{
-                    f"minimum {k + 1}": f"{100 * n / bmap.label.size:.1f}%"
-                    for k, n in enumerate(counts["minima"])
-                },
-                "elsewhere": f"{100 * counts['elsewhere'] / bmap.label.size:.1f}%",
-                "diverged": counts["diverged"],
-                "median steps to tolerance": (
-                    float(np.median(bmap.steps_to_tol[bmap.label >= 0]))
-                    if (bmap.label >= 0).any()
-                    else None
-                ),
-            }
-        )
+        )  # fmt: skip
+        col.plotly_chart(fig, key=f"basin_{start}_{run.optimizer}_{len(rows)}")
+        rows.append({"optimizer": run.label(), **bmap.summary(len(minima))})
 
 st.dataframe(rows, hide_index=True, width="stretch")
 st.caption(

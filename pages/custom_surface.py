@@ -1,14 +1,13 @@
 """Custom surface: type a formula, see its derivatives and critical points, send it on."""
 
-from dataclasses import replace
-
 import numpy as np
 import streamlit as st
 
 import surfaces
 from figures import analysis
+from figures.tables import critical_point_counts, critical_point_rows
+from ui import compute, formula_view, state
 from ui import scene as sc
-from ui import sidebar
 from ui.routing import through_app
 
 through_app()
@@ -21,7 +20,6 @@ EXAMPLES = {
     "Monkey saddle": "x^3 - 3 x y^2",
     "Narrow bowl": "x^2 + 25 y^2",
 }
-GRID = 100
 
 st.title("Custom surface")
 st.caption(
@@ -30,7 +28,7 @@ st.caption(
     "what kind of point that is, and how hard the curvature makes it for gradient descent."
 )
 
-scene = sidebar.current_scene()
+scene = state.current_scene()
 if FORMULA not in st.session_state:
     st.session_state[FORMULA] = (
         scene.formula if scene.surface == sc.FORMULA and scene.formula else EXAMPLES["Double well"]
@@ -81,10 +79,7 @@ with hess_col:
 # --- map and critical points side by side ------------------------------------------------
 left, right = st.columns([1, 1], gap="large")
 with left:
-    (x0, x1), (y0, y1) = surface.domain
-    xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
-    xx, yy = np.meshgrid(xs, ys)
-    z = surface.value(np.stack([xx, yy], axis=-1).reshape(-1, 2)).reshape(GRID, GRID)
+    xs, ys, z = compute.grid((sc.FORMULA, (), text))
     if not np.isfinite(z).any():
         st.warning("The formula has no finite value on this box.", icon=":material/warning:")
     else:
@@ -117,17 +112,7 @@ with right:
     st.subheader("Critical points")
     if points:
         st.dataframe(
-            [
-                {
-                    "kind": p.kind,
-                    "x": p.x,
-                    "y": p.y,
-                    "f(x, y)": p.value,
-                    "λ₁ (smaller)": p.eigvals[0],
-                    "λ₂ (larger)": p.eigvals[1],
-                }
-                for p in points
-            ],
+            critical_point_rows(points),
             hide_index=True,
             width="stretch",
             height=min(420, 35 * (len(points) + 1) + 3),
@@ -136,12 +121,7 @@ with right:
                 for k in ("x", "y", "f(x, y)", "λ₁ (smaller)", "λ₂ (larger)")
             },
         )
-        kinds = (("minimum", "minima"), ("maximum", "maxima"), ("saddle", "saddles"))
-        counts = ", ".join(
-            f"{n} {one if n == 1 else many}"
-            for one, many in kinds
-            for n in [sum(p.kind == one for p in points)]
-        )
+        counts = critical_point_counts(points)
         st.caption(
             f"{len(points)} points where ∇f = 0 in the box ({counts}), found by Newton's "
             "method from a 15 × 15 grid of seeds, lowest first. The Hessian's eigenvalues λ "
@@ -154,66 +134,5 @@ with right:
             icon=":material/info:",
         )
 
-# --- curvature at a point ----------------------------------------------------------------
-st.subheader("Curvature at a point")
-cols = st.columns([1, 1, 2, 2, 2])
-px = cols[0].number_input(
-    "x",
-    value=float(surface.start[0]),
-    format="%.4g",
-    key=f"custom.px.{text}",
-    help="Where to measure the curvature (the suggested start by default).",
-)
-py = cols[1].number_input(
-    "y",
-    value=float(surface.start[1]),
-    format="%.4g",
-    key=f"custom.py.{text}",
-    help="Where to measure the curvature (the suggested start by default).",
-)
-kappa = surfaces.condition_number(surface, (px, py))
-bound = surfaces.stability_bound(surface, (px, py))
-grad = surface.grad(np.array([[px, py]]))[0]
-cols[2].metric(
-    "Condition number κ",
-    f"{kappa:.3g}" if np.isfinite(kappa) else "∞",
-    help="max|λ| / min|λ| of the Hessian here: how much more the surface curves in its "
-    "steepest direction than in its flattest. Large κ means a narrow valley where "
-    "gradient descent zig-zags.",
-)
-cols[3].metric(
-    "2 / λmax",
-    f"{bound:.3g}" if np.isfinite(bound) else "no bound",
-    help="The largest stable learning rate for plain gradient descent near here: above "
-    "it, GD overshoots along the steepest direction and diverges.",
-)
-cols[4].metric(
-    "|∇f|",
-    f"{np.hypot(*grad):.3g}",
-    help="The slope here; zero at critical points.",
-)
-
-# --- send it on ----------------------------------------------------------------------------
-st.divider()
-send_cols = st.columns([2, 3])
-retune = send_cols[1].toggle(
-    "Retune learning rates for this surface",
-    value=True,
-    help="Keep the Explorer's optimizers but set each learning rate to the one suggested "
-    f"for this surface (plain GD: {surface.lr:g}); off keeps their current rates.",
-)
-if send_cols[0].button(
-    "Send to the explorer",
-    icon=":material/send:",
-    type="primary",
-    help="Make this formula the Explorer's surface, with the Explorer's current runs, and "
-    "go there.",
-):
-    runs = scene.runs or sc.default_runs()
-    if retune:
-        runs = sc.retuned(runs, surface.lr)
-    sidebar.set_scene(
-        replace(scene, surface=sc.FORMULA, formula=text, surface_params=(), start=None, runs=runs),
-        reset_widgets=True,
-    )
-    st.switch_page("pages/explorer.py")
+formula_view.curvature_panel(surface, text)
+formula_view.send_panel(scene, surface, text)

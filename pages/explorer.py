@@ -27,7 +27,7 @@ with st.sidebar:
 
 theme = present.apply()
 st.title("Loss Landscape Lab")
-sidebar.show_link_warnings()
+state.show_link_warnings()
 
 try:
     surface = scene.build_surface()
@@ -53,22 +53,21 @@ if not runs:
 ghosts = state.ghosts(scene) if ghost_trail else ()
 height = 780 if present.is_on() else 640
 value = player(compute.payload(scene, ghosts=ghosts), key="explorer", height=height, theme=theme)
-if value and value.get("seq") != st.session_state.get("player_seq"):
-    st.session_state["player_seq"] = value.get("seq")
+if state.new_player_value(value):
     if value.get("event") == "start":
         # A click is a pixel: three significant figures say where it was, not 16 digits.
         start = tuple(sc.round_sig(float(v), 3) for v in value["start"])
         state.set_scene(replace(scene, start=start), reset_widgets=True)
         st.rerun()
     if value.get("event") == "step":
-        state.set_explorer_step(int(value["step"]))
+        state.set_explorer_step(value["step"])
 
 if not runs:
     st.stop()
 
-diverged = [r for r in runs if r["diverged_at"] >= 0]
+diverged = [r for r in runs if r.diverged_at >= 0]
 for r in diverged:
-    st.warning(f"**{r['label']}** diverged at step {r['diverged_at']}.", icon=":material/warning:")
+    st.warning(f"**{r.label}** diverged at step {r.diverged_at}.", icon=":material/warning:")
 
 tab_loss, tab_grad, tab_dist, tab_table, tab_share = st.tabs(
     ["Loss", "Gradient norm", "Distance to minimum", "Summary", "Share & download"]
@@ -86,8 +85,7 @@ with tab_dist:
     else:
         st.info("This surface has no known minimum to measure the distance to.")
 with tab_table:
-    minima = np.array(surface.minima, dtype=float).reshape(-1, 2)
-    f_min = float(surface.value(minima).min()) if len(minima) else None
+    f_min = surface.f_min
     tol = st.number_input(
         "Tolerance",
         value=1e-3,

@@ -10,17 +10,26 @@ Public API (see docs/architecture.md)::
     condition_number(surface, xy), stability_bound(surface, xy)
 """
 
-from .analysis import CriticalPoint, condition_number, critical_points, stability_bound
-from .core import ParamSpec, Surface, SurfaceInfo
-from .datasets import DATASETS, build_dataset
-from .library import BUILTINS, build_builtin, check_params
-from .library import info as _builtin_info
+from . import datasets, library
+from .analysis import (
+    CriticalPoint,
+    condition_number,
+    critical_points,
+    curvatures,
+    minima_in_view,
+    stability_bound,
+)
+from .core import Surface, SurfaceInfo, param
+from .library import check_params
 from .parser import FormulaError, parse
 
 __all__ = [
+    "curvatures",
+    "ENTRIES",
+    "minima_in_view",
     "CriticalPoint",
     "FormulaError",
-    "ParamSpec",
+    "param",
     "Surface",
     "SurfaceInfo",
     "condition_number",
@@ -33,6 +42,10 @@ __all__ = [
 ]
 
 
+ENTRIES = {**library.ENTRIES, **datasets.ENTRIES}
+"""Every named surface, in the order the app shows them: one entry protocol for all."""
+
+
 def names():
     """Names of the built-in surfaces, in the order the app shows them.
 
@@ -40,15 +53,13 @@ def names():
     -------
     list of str
     """
-    return [*BUILTINS, *DATASETS]
+    return list(ENTRIES)
 
 
-def _spec(name):
-    if name in BUILTINS:
-        return BUILTINS[name].params
-    if name in DATASETS:
-        return DATASETS[name]["params"]
-    raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(names())}")
+def _entry(name):
+    if name not in ENTRIES:
+        raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(names())}")
+    return ENTRIES[name]
 
 
 def info(name):
@@ -61,19 +72,15 @@ def info(name):
     Returns
     -------
     SurfaceInfo
-        ``title``, ``description``, ``params`` (name -> ParamSpec(default, low, high,
-        help)) and ``source`` (where the formula and its minima come from).
+        ``title``, ``description``, ``params`` (name -> ``HParam``: default, range,
+        kind, help) and ``source`` (where the formula and its minima come from).
 
     Raises
     ------
     ValueError
         For an unknown name.
     """
-    _spec(name)
-    if name in BUILTINS:
-        return _builtin_info(name)
-    d = DATASETS[name]
-    return SurfaceInfo(d["title"], d["description"], dict(d["params"]), d["source"])
+    return _entry(name).info
 
 
 def get(name, **params):
@@ -96,7 +103,5 @@ def get(name, **params):
     ValueError
         For an unknown name or parameter, or a value outside its range.
     """
-    key = check_params(name, _spec(name), params)
-    if name in BUILTINS:
-        return build_builtin(name, key)
-    return build_dataset(name, key)
+    entry = _entry(name)
+    return entry.build(check_params(name, entry.info.params, params))

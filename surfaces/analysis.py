@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optimizers.base import solve2
+
 
 class CriticalPoint(NamedTuple):
     """A point where the gradient vanishes, classified by the Hessian's eigenvalues."""
@@ -96,11 +98,8 @@ def _newton(surface, pts, iterations, max_step):
     """Vectorized Newton iterations on grad f = 0 with a step-length cap."""
     for i in range(iterations):
         g, h = surface.grad(pts), surface.hessian(pts)
-        a, b, c = h[:, 0, 0], h[:, 0, 1], h[:, 1, 1]
+        step = solve2(h, g)
         with np.errstate(all="ignore"):
-            det = a * c - b * b
-            step = np.stack([c * g[:, 0] - b * g[:, 1], a * g[:, 1] - b * g[:, 0]], axis=1)
-            step /= det[:, None]
             norm = np.hypot(step[:, 0], step[:, 1])
             step *= np.minimum(1.0, max_step / norm)[:, None]
         # A zero gradient needs no step (0/0 at a degenerate point would give NaN);
@@ -362,3 +361,34 @@ def suggest_start(surface, domain):
         return (float(ring[0, 0]), float(ring[0, 1]))
     best = np.flatnonzero(ok)[np.argmax(values[ok])]
     return (float(ring[best, 0]), float(ring[best, 1]))
+
+
+def minima_in_view(surface) -> list[tuple[float, float]]:
+    """Return the surface's known minima, else the minima found numerically in its box.
+
+    Parameters
+    ----------
+    surface : Surface
+
+    Returns
+    -------
+    list of (float, float)
+    """
+    if surface.minima:
+        return list(surface.minima)
+    return [(p.x, p.y) for p in critical_points(surface) if p.kind == "minimum"]
+
+
+def curvatures(surface, xy):
+    """Return the Hessian's eigenvalues at ``xy``, smallest first.
+
+    Parameters
+    ----------
+    surface : Surface
+    xy : (float, float)
+
+    Returns
+    -------
+    ndarray, shape (2,)
+    """
+    return np.linalg.eigvalsh(surface.hessian(np.array([xy], dtype=float))[0])

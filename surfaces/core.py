@@ -17,6 +17,8 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
+from optimizers.base import HParam
+
 # Real symbols: with them d|x|/dx is sign(x) instead of an expression in re(x) and im(x).
 X, Y = sp.symbols("x y", real=True)
 
@@ -28,17 +30,18 @@ _EXACT_INT_LIMIT = 2**53
 _FLOAT_SAFE = 1e15
 
 
-class ParamSpec(NamedTuple):
-    """One tunable parameter of a surface, enough for the UI to build a control.
+def param(default, low, high, help):
+    """Declare a surface parameter: an ``optimizers.base.HParam``, the app's one parameter type.
 
-    The type of ``default`` tells the control: bool -> checkbox, int -> integer slider,
-    float -> slider.
+    The type of ``default`` sets the kind: bool -> a switch, int -> a whole number, float ->
+    a number in ``[low, high]``.
+
+    Returns
+    -------
+    HParam
     """
-
-    default: float
-    low: float
-    high: float
-    help: str
+    kind = "bool" if isinstance(default, bool) else "int" if isinstance(default, int) else "float"
+    return HParam(default, low, high, kind=kind, help=help)
 
 
 class SurfaceInfo(NamedTuple):
@@ -46,8 +49,20 @@ class SurfaceInfo(NamedTuple):
 
     title: str
     description: str
-    params: dict[str, ParamSpec]
+    params: dict[str, HParam]
     source: str
+
+
+class Entry(NamedTuple):
+    """One named surface of the library: what to show before building, and how to build.
+
+    Built-ins (``surfaces/library.py``) and dataset surfaces (``surfaces/datasets.py``)
+    are both entries; ``surfaces.get`` validates the parameters against ``info.params``
+    and calls ``build(key)`` with the sorted ``(name, value)`` pairs.
+    """
+
+    info: SurfaceInfo
+    build: Callable[[tuple], Surface]
 
 
 class Derivatives(NamedTuple):
@@ -117,6 +132,13 @@ class Surface:
     z_clip: float | None = None
     n_samples: int = 0
     sample_grad: Callable | None = field(default=None, repr=False)
+
+    @property
+    def f_min(self) -> float | None:
+        """The lowest value over the known minima (None when none is known)."""
+        if not self.minima:
+            return None
+        return float(np.min(self.value(np.asarray(self.minima, dtype=np.float64))))
 
 
 def derivatives(expr):

@@ -27,22 +27,22 @@ import numpy as np
 import sympy as sp
 
 from . import analysis, core
-from .core import Derivatives, ParamSpec, Surface
+from .core import Derivatives, Entry, Surface, SurfaceInfo, param
 
 LINEAR_PARAMS = {
-    "n_samples": ParamSpec(50, 5, 1000, "Number of data points."),
-    "noise": ParamSpec(1.0, 0.0, 5.0, "Standard deviation of the noise on the targets."),
-    "seed": ParamSpec(0, 0, 2**31 - 1, "Random seed of the dataset."),
-    "unscaled": ParamSpec(False, 0, 1, "Use the raw feature (0-10) instead of a standardized one."),
+    "n_samples": param(50, 5, 1000, "Number of data points."),
+    "noise": param(1.0, 0.0, 5.0, "Standard deviation of the noise on the targets."),
+    "seed": param(0, 0, 2**31 - 1, "Random seed of the dataset."),
+    "unscaled": param(False, 0, 1, "Use the raw feature (0-10) instead of a standardized one."),
 }
 LOGISTIC_PARAMS = {
-    "n_samples": ParamSpec(100, 10, 1000, "Number of data points."),
-    "noise": ParamSpec(1.0, 0.2, 3.0, "Spread of each class around its centre (overlap)."),
-    "seed": ParamSpec(0, 0, 2**31 - 1, "Random seed of the dataset."),
-    "l2": ParamSpec(0.01, 1e-4, 1.0, "Strength of the L2 penalty (l2 / 2)·|w|²."),
+    "n_samples": param(100, 10, 1000, "Number of data points."),
+    "noise": param(1.0, 0.2, 3.0, "Spread of each class around its centre (overlap)."),
+    "seed": param(0, 0, 2**31 - 1, "Random seed of the dataset."),
+    "l2": param(0.01, 1e-4, 1.0, "Strength of the L2 penalty (l2 / 2)·|w|²."),
 }
-DATASETS = {
-    "linear_regression": dict(
+_INFO = {
+    "linear_regression": SurfaceInfo(
         title="Linear regression (MSE)",
         description="Mean squared error of y = w·x + b over a small dataset (x = w, y = b). "
         "With a standardized feature it is a round bowl; tick 'unscaled' and the same data "
@@ -51,7 +51,7 @@ DATASETS = {
         source="Generated data (seeded): u ~ U(0, 10), t = 0.5·u + 1 + noise·N(0, 1); "
         "minimum from the normal equations",
     ),
-    "logistic_regression": dict(
+    "logistic_regression": SurfaceInfo(
         title="Logistic regression",
         description="Mean logistic loss of a two-weight classifier on two overlapping "
         "classes (x = w1, y = w2), plus a small L2 penalty so a minimum always exists. "
@@ -245,12 +245,12 @@ def _logistic_symbolic(n, l2):
 
 
 def _surface(name, params, expr, latex, fns, domain, minima, start, n, sample_grad, lr_target):
-    info = DATASETS[name]
+    info = _INFO[name]
     lr = analysis.suggest_lr(fns, start, minima=minima, domain=domain, target=lr_target)
     return Surface(
         name=name,
-        title=info["title"],
-        description=info["description"],
+        title=info.title,
+        description=info.description,
         params=params,
         expr=expr,
         latex=latex,
@@ -270,9 +270,17 @@ def _surface(name, params, expr, latex, fns, domain, minima, start, n, sample_gr
 
 
 @functools.lru_cache(maxsize=32)
-def build_dataset(name, key):
-    """Build the dataset-backed surface ``name`` with parameters ``key``."""
-    params = dict(key)
-    if name == "linear_regression":
-        return build_linear(**params)
-    return build_logistic(**params)
+def _build_linear(key):
+    return build_linear(**dict(key))
+
+
+@functools.lru_cache(maxsize=32)
+def _build_logistic(key):
+    return build_logistic(**dict(key))
+
+
+ENTRIES = {
+    "linear_regression": Entry(_INFO["linear_regression"], _build_linear),
+    "logistic_regression": Entry(_INFO["logistic_regression"], _build_logistic),
+}
+"""The dataset surfaces as library entries (see ``surfaces.core.Entry``)."""

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from optimizers.base import HParam
+
 from . import analysis, core
-from .core import ParamSpec, Surface, SurfaceInfo
+from .core import Entry, Surface, SurfaceInfo, param
 
 SFU = "Surjanovic & Bingham, Virtual Library of Simulation Experiments, sfu.ca/~ssurjano/{}.html"
 JY = (
@@ -40,7 +42,7 @@ class Builtin:
     source: str
     minima: object = ()  # list of (x, y), or a function of the params returning one
     saddles: object = ()
-    params: dict[str, ParamSpec] = field(default_factory=dict)
+    params: dict[str, HParam] = field(default_factory=dict)
     lr_target: float = 1.0
     log_z: bool = False
     z_clip: float | None = None
@@ -79,7 +81,7 @@ BUILTINS: dict[str, Builtin] = {
         "down the floor. The steepness is the condition number.",
         f=lambda x, y, steepness: (x**2 + steepness * y**2) / 20,
         params={
-            "steepness": ParamSpec(
+            "steepness": param(
                 50.0, 1.0, 500.0, "How many times more curved the walls are than the floor."
             )
         },
@@ -99,10 +101,8 @@ BUILTINS: dict[str, Builtin] = {
             + (-sin(angle * pi / 180) * x + cos(angle * pi / 180) * y) ** 2 / kappa
         ),
         params={
-            "kappa": ParamSpec(
-                20.0, 1.0, 1000.0, "Condition number: largest / smallest curvature."
-            ),
-            "angle": ParamSpec(30.0, 0.0, 90.0, "Rotation of the steep direction, in degrees."),
+            "kappa": param(20.0, 1.0, 1000.0, "Condition number: largest / smallest curvature."),
+            "angle": param(30.0, 0.0, 90.0, "Rotation of the steep direction, in degrees."),
         },
         domain=((-3, 3), (-3, 3)),
         start=(-2.5, 2.5),
@@ -116,8 +116,8 @@ BUILTINS: dict[str, Builtin] = {
         "the minimum at (a, a²) is slow, because the walls are far steeper than the floor.",
         f=lambda x, y, a, b: (a - x) ** 2 + b * (y - x**2) ** 2,
         params={
-            "a": ParamSpec(1.0, -1.5, 1.5, "Position of the minimum (a, a²)."),
-            "b": ParamSpec(100.0, 1.0, 200.0, "Steepness of the valley walls."),
+            "a": param(1.0, -1.5, 1.5, "Position of the minimum (a, a²)."),
+            "b": param(100.0, 1.0, 200.0, "Steepness of the valley walls."),
         },
         domain=((-2, 2), (-1, 3)),
         start=(-1.5, 2.0),
@@ -133,7 +133,7 @@ BUILTINS: dict[str, Builtin] = {
         "tiny gradients and walk across.",
         f=lambda x, y, width: 1 - exp(-(x**2 + y**2) / width**2),
         params={
-            "width": ParamSpec(1.0, 0.5, 2.0, "Radius of the well; narrower = flatter plain."),
+            "width": param(1.0, 0.5, 2.0, "Radius of the well; narrower = flatter plain."),
         },
         domain=((-3, 3), (-3, 3)),
         start=(2.2, 1.6),
@@ -290,7 +290,7 @@ BUILTINS: dict[str, Builtin] = {
         "in the nearest dimple; the global minimum is at the origin. Amplitude 0 leaves "
         "the bowl.",
         f=lambda x, y, A: 2 * A + x**2 - A * cos(2 * pi * x) + y**2 - A * cos(2 * pi * y),
-        params={"A": ParamSpec(10.0, 0.0, 20.0, "Amplitude of the ripples.")},
+        params={"A": param(10.0, 0.0, 20.0, "Amplitude of the ripples.")},
         domain=((-5.12, 5.12), (-5.12, 5.12)),
         start=(-4.3, 3.7),
         minima=[(0, 0)],
@@ -395,7 +395,7 @@ def check_params(name, specs, params):
 
 def _typed(name, pname, spec, value):
     where = f"parameter {pname!r} of '{name}'"
-    if isinstance(spec.default, bool):
+    if spec.kind == "bool":
         if value not in (0, 1, True, False):
             raise ValueError(f"{where} is a switch: use True or False, got {value!r}")
         return bool(value)
@@ -405,7 +405,7 @@ def _typed(name, pname, spec, value):
         raise ValueError(f"{where} must be a number, got {value!r}") from None
     if not spec.low <= number <= spec.high:  # also rejects NaN
         raise ValueError(f"{where} must be in [{spec.low}, {spec.high}], got {value!r}")
-    if isinstance(spec.default, int):
+    if spec.kind == "int":
         if number != int(number):
             raise ValueError(f"{where} must be a whole number, got {value!r}")
         return int(number)
@@ -416,3 +416,7 @@ def info(name):
     """Describe a built-in (title, description, parameter specs, source)."""
     entry = BUILTINS[name]
     return SurfaceInfo(entry.title, entry.description, dict(entry.params), entry.source)
+
+
+ENTRIES = {name: Entry(info(name), functools.partial(build_builtin, name)) for name in BUILTINS}
+"""The built-ins as library entries (see ``surfaces.core.Entry``)."""

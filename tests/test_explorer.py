@@ -301,10 +301,10 @@ def test_typing_a_formula_retunes_like_send_to_the_explorer(app_test):
     scene = at.session_state["scene"]
     surface = surf.parse(scene.formula)
     assert scene.start is None
-    assert scene.runs == sc.retuned(sc.default_runs(), surface.lr)
+    assert scene.runs == sc.retuned(sc.default_runs(), surface)
     at.sidebar.text_input(key=_key(at, "formula")).set_value("x^2 + 3y^2 + sin(x)").run()
     scene = at.session_state["scene"]
-    assert scene.runs == sc.retuned(sc.default_runs(), surf.parse("x^2 + 3y^2 + sin(x)").lr)
+    assert scene.runs == sc.retuned(sc.default_runs(), surf.parse("x^2 + 3y^2 + sin(x)"))
 
 
 def test_formula_undefined_at_the_start_says_so(app_test):

@@ -14,7 +14,9 @@ import pytest
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from figures import export
+import figures
+from figures import export, trajectories
+from figures.payload import pick_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = (320, 192)  # even, so the MP4 keeps the exact size
@@ -47,9 +49,9 @@ def scene():
         ("GD lr=0.01", "#d62728", c, DIVERGE_AT),
     ]:
         values = _rosenbrock(pts[:, 0], pts[:, 1])
-        runs.append(dict(label=label, color=color, points=pts, values=values, diverged_at=k))
+        runs.append(figures.Run(label, color, pts, values, k))
     # An infinite loss at the step of divergence, as the runner may report it.
-    runs[2]["values"][DIVERGE_AT] = np.inf
+    runs[2].values[DIVERGE_AT] = np.inf
     return dict(
         xs=xs,
         ys=ys,
@@ -72,19 +74,19 @@ def _without_last_run(scene):
 def test_csv_reloads_with_the_csv_module_to_the_same_numbers(scene):
     text = export.trajectories_csv(scene["runs"])
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert tuple(rows[0]) == export.CSV_COLUMNS
+    assert tuple(rows[0]) == trajectories.CSV_COLUMNS
     assert len(rows) == 3 * (STEPS + 1)
     for i, run in enumerate(scene["runs"]):
         mine = [r for r in rows if int(r["run"]) == i]
         assert [int(r["step"]) for r in mine] == list(range(STEPS + 1))
-        assert {r["label"] for r in mine} == {run["label"]}
+        assert {r["label"] for r in mine} == {run.label}
         x = np.array([float(r["x"]) if r["x"] else np.nan for r in mine])
         loss = np.array([float(r["loss"]) if r["loss"] else np.nan for r in mine])
         # Bitwise equal, NaN where the input is NaN, inf where it is inf.
-        np.testing.assert_array_equal(x, run["points"][:, 0])
-        np.testing.assert_array_equal(loss, run["values"])
+        np.testing.assert_array_equal(x, run.points[:, 0])
+        np.testing.assert_array_equal(loss, run.values)
         flagged = [int(r["step"]) for r in mine if r["diverged"] == "true"]
-        k = run["diverged_at"]
+        k = run.diverged_at
         assert flagged == (list(range(k, STEPS + 1)) if k >= 0 else [])
     # NaN after divergence is an empty field, never the text "nan".
     assert "nan" not in text.lower()
@@ -94,10 +96,10 @@ def test_csv_loader_round_trip(scene):
     back = export.load_trajectories_csv(export.trajectories_csv(scene["runs"]))
     assert len(back) == len(scene["runs"])
     for run, got in zip(scene["runs"], back, strict=True):
-        assert got["label"] == run["label"]
-        assert got["diverged_at"] == run["diverged_at"]
-        np.testing.assert_array_equal(got["points"], run["points"])
-        np.testing.assert_array_equal(got["values"], run["values"])
+        assert got.label == run.label
+        assert got.diverged_at == run.diverged_at
+        np.testing.assert_array_equal(got.points, run.points)
+        np.testing.assert_array_equal(got.values, run.values)
 
 
 def test_json_is_strict_and_round_trips(scene):
@@ -116,13 +118,13 @@ def test_json_is_strict_and_round_trips(scene):
 
     back = export.load_trajectories_json(text)
     for run, got in zip(scene["runs"], back["runs"], strict=True):
-        assert (got["label"], got["color"]) == (run["label"], run["color"])
-        assert got["diverged_at"] == run["diverged_at"]
-        np.testing.assert_array_equal(got["points"], run["points"])
+        assert (got.label, got.color) == (run.label, run.color)
+        assert got.diverged_at == run.diverged_at
+        np.testing.assert_array_equal(got.points, run.points)
         # Documented: every non-finite number is null, read back as NaN (the inf at the
         # step of divergence becomes NaN); finite numbers are bit-identical.
-        expected = np.where(np.isfinite(run["values"]), run["values"], np.nan)
-        np.testing.assert_array_equal(got["values"], expected)
+        expected = np.where(np.isfinite(run.values), run.values, np.nan)
+        np.testing.assert_array_equal(got.values, expected)
 
 
 def test_json_settings_may_hold_numpy_numbers_but_not_nan(scene):
@@ -138,18 +140,18 @@ def test_json_loader_rejects_nan_tokens():
 
 
 # --------------------------------------------------------------------------- frames
-def test_frame_steps_subsample_evenly_without_repeats(scene):
+def test_frame_steps_subsample_evenly_without_repeats_and_keep_the_divergence(scene):
     steps = export.frame_steps(scene["runs"], 12)
-    assert len(steps) == 12 and steps[0] == 0 and steps[-1] == STEPS
+    assert steps[0] == 0 and steps[-1] == STEPS and DIVERGE_AT in steps
     assert np.all(np.diff(steps) > 0)
+    assert len(steps) == 12
+    # Like the browser player's frames, which always include the divergence step.
+    player_steps, _ = pick_steps(STEPS + 1, 11, {DIVERGE_AT, STEPS})
+    assert DIVERGE_AT in player_steps
+    few = export.frame_steps(scene["runs"], 7)
+    assert len(few) == 7 and DIVERGE_AT in few and few[-1] == STEPS
     # Fewer steps than frames: one frame per step.
     np.testing.assert_array_equal(export.frame_steps(scene["runs"], 500), np.arange(STEPS + 1))
-
-
-def test_display_height_log_scale():
-    h = export.display_height([1.0, 11.0, 101.0, 0.5], zmin=1.0, log_z=True)
-    np.testing.assert_allclose(h, [0.0, math.log10(11.0), math.log10(101.0), 0.0])
-    np.testing.assert_array_equal(export.display_height([3.0], 1.0, False), [3.0])
 
 
 def test_render_frames_size_count_and_progress(scene):
@@ -186,17 +188,17 @@ def test_paths_are_drawn_as_the_steps_advance(scene):
     first, last = renderer.render(0), renderer.render(STEPS)
     for run in scene["runs"][:2]:
         # A point two thirds along the path: run colour at the end, not at the start.
-        x, y = run["points"][2 * STEPS // 3]
+        x, y = run.points[2 * STEPS // 3]
         row, col = _pixel(renderer, x, y)
-        assert _near(last, row, col, run["color"]), run["label"]
-        assert not _near(first, row, col, run["color"]), run["label"]
+        assert _near(last, row, col, run.color), run.label
+        assert not _near(first, row, col, run.color), run.label
 
 
 def test_diverged_run_gets_a_cross_and_a_note(scene):
     # Only the diverging run, so nothing else moves between the two frames.
     renderer = export._SceneRenderer(**_renderer_args(scene, scene["runs"][2:]))
     before, after = renderer.render(DIVERGE_AT - 1), renderer.render(DIVERGE_AT + 5)
-    x, y = scene["runs"][2]["points"][DIVERGE_AT - 1]  # its last finite point
+    x, y = scene["runs"][2].points[DIVERGE_AT - 1]  # its last finite point
     row, col = _pixel(renderer, x, y)
     # The cross has a black edge; the dot before it has a white one, on a viridis map that
     # holds no black.
@@ -207,7 +209,7 @@ def test_diverged_run_gets_a_cross_and_a_note(scene):
     # The "diverged at step k" note: new pixels in the run's colour on the contour panel,
     # away from the cross (which is at most ~11 px in radius).
     changed = np.abs(after.astype(int) - before.astype(int)).sum(axis=-1) > 0
-    target = np.array([round(255 * c) for c in to_rgb(scene["runs"][2]["color"])])
+    target = np.array([round(255 * c) for c in to_rgb(scene["runs"][2].color)])
     coloured = np.abs(after.astype(int) - target).sum(axis=-1) <= 60
     rr, cc = np.mgrid[: after.shape[0], : after.shape[1]]
     far = np.hypot(rr - row, cc - col) > 20
@@ -240,8 +242,8 @@ def test_gif_decodes_with_the_requested_frames_and_size(scene):
     last = frames[-1][..., :3]
     assert np.abs(last.astype(int) - direct).mean() < 4
     for run in scene["runs"]:
-        rgb = [round(255 * c) for c in to_rgb(run["color"])]
-        assert (last == rgb).all(axis=-1).sum() > 10, run["label"]
+        rgb = [round(255 * c) for c in to_rgb(run.color)]
+        assert (last == rgb).all(axis=-1).sum() > 10, run.label
 
 
 def test_write_gif_to_path_and_buffer(tmp_path, scene):
@@ -295,8 +297,8 @@ def test_export_uses_neither_pyplot_nor_streamlit():
         f"spec = importlib.util.spec_from_file_location('export', {path!r})\n"
         "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
         "xs = np.linspace(0, 1, 5); z = np.add.outer(xs, xs)\n"
-        "run = dict(label='a', color='#000000', points=np.zeros((3, 2)), values=np.zeros(3),"
-        " diverged_at=-1)\n"
+        "from figures.payload import Run\n"
+        "run = Run('a', '#000000', np.zeros((3, 2)), np.zeros(3), -1)\n"
         "m.snapshot_png(xs=xs, ys=xs, z=z, runs=[run], size=(160, 96))\n"
         "print('matplotlib.pyplot' in sys.modules, 'streamlit' in sys.modules)\n"
     )

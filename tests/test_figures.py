@@ -31,13 +31,7 @@ def spiral_run(steps, label="Adam lr=0.01", color="#17a398", diverged_at=-1, see
         values[diverged_at] = np.inf
         points[diverged_at + 1 :] = 123.0  # garbage the payload must blank out
         values[diverged_at + 1 :] = 5.0
-    return {
-        "label": label,
-        "color": color,
-        "points": points,
-        "values": values,
-        "diverged_at": diverged_at,
-    }
+    return figures.Run(label, color, points, values, diverged_at)
 
 
 def build(steps=500, runs=4, **kw):
@@ -56,8 +50,8 @@ def test_round_trip_is_float32_of_input():
     np.testing.assert_array_equal(decode_array(p["grid"]["z"]), z.astype(np.float32))
     r = p["runs"][0]
     assert r["xy"]["shape"] == [201, 2] and r["values"]["shape"] == [201]
-    np.testing.assert_array_equal(decode_array(r["xy"]), run["points"].astype(np.float32))
-    np.testing.assert_array_equal(decode_array(r["values"]), run["values"].astype(np.float32))
+    np.testing.assert_array_equal(decode_array(r["xy"]), run.points.astype(np.float32))
+    np.testing.assert_array_equal(decode_array(r["values"]), run.values.astype(np.float32))
     assert decode_array(r["xy"]).dtype == np.float32
     assert p["steps"] == 200 and p["frames"] == 201 and not p["subsampled"]
     assert p["frame_steps"] is None and p["stride"] == 1
@@ -99,14 +93,14 @@ def test_diverged_run_carries_its_step_and_blanks_the_rest():
     assert np.isfinite(xy[:120]).all()
     # The ✕ goes at the last point still inside the view, before the jump to 1e7.
     assert r["marker"]["step"] == 119
-    assert (r["marker"]["x"], r["marker"]["y"]) == tuple(run["points"][119])
-    assert p["runs"][0]["marker"]["value"] == pytest.approx(run["values"][119])
+    assert (r["marker"]["x"], r["marker"]["y"]) == tuple(run.points[119])
+    assert p["runs"][0]["marker"]["value"] == pytest.approx(run.values[119])
 
 
 def test_nan_survives_encoding_for_the_browser():
     xs, ys, z = grid(10)
     run = spiral_run(20)
-    run["points"][5:8] = np.nan
+    run.points[5:8] = np.nan
     p = player_payload(xs, ys, z, [run])
     xy = decode_array(p["runs"][0]["xy"])
     assert np.isnan(xy[5:8]).all() and np.isfinite(xy[8:]).all()
@@ -132,20 +126,22 @@ def test_subsampling_above_5000_says_so_and_keeps_the_divergence():
     assert p["frames"] == steps.size <= 5_001 + 4
     assert decode_array(p["runs"][0]["xy"]).shape == (steps.size, 2)
     np.testing.assert_array_equal(
-        decode_array(p["runs"][0]["values"]), runs[0]["values"][steps].astype(np.float32)
+        decode_array(p["runs"][0]["values"]), runs[0].values[steps].astype(np.float32)
     )
 
 
 def ghost_of(run, label=None):
-    return dict(run, label=label or f"before: {run['label']}", ghost=True)
+    return run._replace(label=label or f"before: {run.label}", ghost=True)
 
 
 def test_ghost_flag_is_carried_and_defaults_to_false():
     xs, ys, z = grid(20)
     r = spiral_run(30)
-    obj = figures.Run(r["label"], r["color"], r["points"], r["values"], ghost=True)
-    p = player_payload(xs, ys, z, [r, ghost_of(r), obj, dict(r, ghost=None)])
+    obj = figures.Run(r.label, r.color, r.points, r.values, ghost=True)
+    p = player_payload(xs, ys, z, [r, ghost_of(r), obj, r._replace(ghost=0)])
     assert [q["ghost"] for q in p["runs"]] == [False, True, True, False]
+    with pytest.raises(TypeError, match="figures.Run"):  # one result type: no dicts
+        player_payload(xs, ys, z, [r._asdict()])
     assert p["runs"][1]["label"] == "before: Adam lr=0.01"
     json.dumps(p, allow_nan=False)
 
@@ -161,8 +157,8 @@ def test_steps_and_frames_come_from_live_runs_only():
     assert r["xy"]["shape"] == [301, 2] and r["values"]["shape"] == [301]
     # The ghost's whole path, as-is: neither cut to the live length nor padded.
     assert g["xy"]["shape"] == [501, 2]
-    np.testing.assert_array_equal(decode_array(g["xy"]), ghost["points"].astype(np.float32))
-    np.testing.assert_array_equal(decode_array(g["values"]), ghost["values"].astype(np.float32))
+    np.testing.assert_array_equal(decode_array(g["xy"]), ghost.points.astype(np.float32))
+    np.testing.assert_array_equal(decode_array(g["values"]), ghost.values.astype(np.float32))
     # A shorter ghost is not padded to the live length either.
     short = ghost_of(spiral_run(100, seed=2))
     p = player_payload(xs, ys, z, [live, short], domain=DOMAIN)
@@ -230,14 +226,15 @@ def test_surface_id_depends_on_surface_not_runs():
     )
 
 
-def test_runs_as_objects_and_colour_alias():
+def test_only_runs_are_accepted_no_aliases():
     xs, ys, z = grid(10)
     r = spiral_run(5)
-    obj = figures.Run(r["label"], r["color"], r["points"], r["values"])
-    alias = dict(r, colour=r["color"])
-    del alias["color"]
-    p = player_payload(xs, ys, z, [obj, alias])
-    assert [q["color"] for q in p["runs"]] == [r["color"], r["color"]]
+    p = player_payload(xs, ys, z, [r])
+    assert [q["color"] for q in p["runs"]] == [r.color]
+    alias = {**r._asdict(), "colour": r.color}
+    for other in (alias, r._asdict(), object()):
+        with pytest.raises(TypeError, match="figures.Run"):
+            player_payload(xs, ys, z, [other])
 
 
 def test_bad_input_is_rejected():
@@ -247,7 +244,7 @@ def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match="theme"):
         player_payload(xs, ys, z, [], theme="neon")
     with pytest.raises(ValueError, match="points"):
-        player_payload(xs, ys, z, [dict(spiral_run(5), points=np.zeros((6, 3)))])
+        player_payload(xs, ys, z, [spiral_run(5)._replace(points=np.zeros((6, 3)))])
 
 
 def test_start_and_minima_values_are_interpolated():
@@ -273,20 +270,18 @@ def test_standalone_html_is_offline():
 
 def test_standalone_html_escapes_user_text():
     xs, ys, z = grid(10)
-    run = dict(spiral_run(5), label="</script><script>alert(1)</script>")
+    run = spiral_run(5)._replace(label="</script><script>alert(1)</script>")
     html = figures.standalone_html(player_payload(xs, ys, z, [run]))
     assert "</script><script>alert(1)" not in html
 
 
 def test_static_figures_are_valid_plotly():
     rs = [spiral_run(100, label="a"), spiral_run(100, label="b", diverged_at=60, seed=1)]
-    for r in rs:
-        r["grad_norms"] = np.abs(r["values"]) + 0.1
+    rs = [r._replace(grad_norms=np.abs(r.values) + 0.1) for r in rs]
     figs = [
         figures.loss_figure(rs, log_y=True),
         figures.grad_norm_figure(rs),
         figures.distance_figure(rs, [(1, 1)]),
-        figures.heatmap_figure(np.random.default_rng(0).random((5, 4)), [1, 2, 3, 4], range(5)),
         figures.distance_figure(rs, []),
     ]
     for fig in figs:
@@ -299,10 +294,3 @@ def test_static_figures_are_valid_plotly():
     marks = [t for t in loss["data"] if t["mode"] == "markers+text"]
     assert len(marks) == 1 and marks[0]["text"] == ["diverged at step 60"]
     assert marks[0]["x"] == [59]
-
-
-def test_naive_frames_figure_has_one_frame_per_step():
-    xs, ys, z = grid(20)
-    fig = figures.naive_frames_figure(xs, ys, z, [spiral_run(30), spiral_run(30, seed=2)])
-    assert len(fig.frames) == 31
-    assert len(fig.frames[30].data[0].x) == 31  # the path so far

@@ -15,8 +15,10 @@ import pytest
 
 import optimizers
 import surfaces
+from optimizers import metrics
 from ui import lessons as L
 from ui import scene as sc
+from ui.lessons import l09_after_adam, l10_schedules, l12_which_optimizer
 
 PAGE = "pages/lessons.py"
 
@@ -330,7 +332,7 @@ def test_claim_1_gd_stable_below_two_over_lambda_max():
     surface = scene.build_surface()
     bound = surfaces.stability_bound(surface, surface.minima[0])
     assert bound == pytest.approx(1.0)  # the text says curvatures 2 and 0.4
-    lam_min, lam_max = L.curvatures(surface, surface.minima[0])
+    lam_min, lam_max = surfaces.curvatures(surface, surface.minima[0])
     assert (lam_min, lam_max) == pytest.approx((0.4, 2.0))
     # Around the bound: converge just below it, blow up just above it.
     for factor, converges in ((0.5, True), (0.9, True), (0.99, True), (1.01, False), (1.1, False)):
@@ -364,7 +366,7 @@ def test_claim_2_sgd_is_noisier_than_full_batch():
     lengths, spreads = {}, {}
     for name, preset in L.lesson(2).presets.items():
         (t,) = trajectories(preset)
-        lengths[name] = L.path_length(t.points[0])
+        lengths[name] = metrics.path_length(t.points[0])
         spreads[name] = np.std(t.values[0, preset.steps // 2 :])
     full, mini, sgd = "Full batch", "Mini-batch (10)", "Stochastic (1)"
     assert lengths[full] < lengths[mini] < lengths[sgd]
@@ -378,7 +380,7 @@ def test_claim_3_momentum_beats_gd_in_the_canyon():
     scene = presets["GD against momentum"]
     (_, gd), (_, mom) = by_optimizer(scene, "gd"), by_optimizer(scene, "momentum")
     assert mom.values[0, -1] < 0.01 * gd.values[0, -1]
-    assert L.reversals(mom.points[0, :, 1]) < L.reversals(gd.points[0, :, 1]) / 2
+    assert metrics.reversals(mom.points[0, :, 1]) < metrics.reversals(gd.points[0, :, 1]) / 2
     # Three forms: the moving average with lr / (1 - β) is the heavy ball's path exactly.
     forms = presets["Three ways to write it"]
     heavy, twin, slow = trajectories(forms)
@@ -399,7 +401,7 @@ def test_claim_3_momentum_beats_gd_in_the_canyon():
 
 def _overshoot(scene, t):
     surface = scene.build_surface()
-    return np.nanmax(L.along(t.points[0], scene.start_point(surface), surface.minima[0]))
+    return np.nanmax(metrics.along(t.points[0], scene.start_point(surface), surface.minima[0]))
 
 
 def test_claim_4_nesterov_overshoots_less():
@@ -497,7 +499,7 @@ def test_claim_8_bias_correction_sets_the_first_step():
 def test_claim_9_the_adam_family():
     canyon, booth = L.lesson(9).presets["Canyon"], L.lesson(9).presets["Booth"]
     for scene in (canyon, booth):
-        runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(scene), strict=True))
+        runs = dict(zip([n for n, _ in l09_after_adam.L9_RACERS], trajectories(scene), strict=True))
         # RAdam: momentum-SGD steps -lr * m_hat for t = 1..5, then something else.
         radam = runs["RAdam"].internals
         lr = 0.1
@@ -518,16 +520,16 @@ def test_claim_9_the_adam_family():
         d.internals["update"][0, 0] - p.internals["update"][0, 0], -0.1 * 0.1 * start
     )
     # NAdam brakes earlier than Adam in the canyon; Adam and AMSGrad nearly coincide there.
-    runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(canyon), strict=True))
+    runs = dict(zip([n for n, _ in l09_after_adam.L9_RACERS], trajectories(canyon), strict=True))
     assert _overshoot(canyon, runs["NAdam"]) < 0.1 * _overshoot(canyon, runs["Adam"])
     gap = np.linalg.norm(runs["Adam"].points[0] - runs["AMSGrad"].points[0], axis=1)
     assert gap.max() < 0.1
     # AdamW ends off Booth's minimum at (1, 3); Adam ends on it.
-    runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(booth), strict=True))
+    runs = dict(zip([n for n, _ in l09_after_adam.L9_RACERS], trajectories(booth), strict=True))
     assert np.linalg.norm(runs["AdamW"].points[0, -1] - [1, 3]) > 0.05
     assert np.linalg.norm(runs["Adam"].points[0, -1] - [1, 3]) < 1e-3
     # RAdam's first step on Booth is a long jump (the first gradient is 32).
-    runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(booth), strict=True))
+    runs = dict(zip([n for n, _ in l09_after_adam.L9_RACERS], trajectories(booth), strict=True))
     first = {k: np.linalg.norm(v.internals["update"][0, 0]) for k, v in runs.items()}
     assert first["RAdam"] > 10 * first["Adam"]
 
@@ -548,9 +550,9 @@ def test_claim_10_schedules_have_their_shape_and_settle():
     np.testing.assert_allclose(warm[:20], lr0 * t[:20] / 20)
     assert np.all(np.diff(warm[:20]) > 0) and np.all(np.diff(warm[19:]) <= 1e-15)
     # With batch-1 SGD every decaying schedule settles closer than the constant rate.
-    f_min = L.lowest_minimum(presets["Constant"].build_surface())
+    f_min = presets["Constant"].build_surface().f_min
     excess = {
-        name: L.tail_excess(trajectories(scene)[0].values[0], f_min)
+        name: l10_schedules.tail_excess(trajectories(scene)[0].values[0], f_min)
         for name, scene in presets.items()
     }
     for name, value in excess.items():
@@ -559,12 +561,12 @@ def test_claim_10_schedules_have_their_shape_and_settle():
     # The try-this: step decay by 0.9 is too gentle to settle within 200 steps ...
     gentle = L.set_hp(presets["Step"], "lr", lr0)
     gentle = replace(gentle, schedule_params=(("gamma", 0.9), ("step_size", 50)))
-    assert L.tail_excess(trajectories(gentle)[0].values[0], f_min) > 5 * excess["Step"]
+    assert l10_schedules.tail_excess(trajectories(gentle)[0].values[0], f_min) > 5 * excess["Step"]
     # ... and 100 warmup steps leave the cosine unfinished: a high last rate, no settling.
     late = replace(presets["Warmup + cosine"], schedule_params=(("t_max", 180), ("warmup", 100)))
     (t_late,) = trajectories(late)
     assert t_late.lrs[-1] > 0.3 * lr0
-    assert L.tail_excess(t_late.values[0], f_min) > 10 * excess["Warmup + cosine"]
+    assert l10_schedules.tail_excess(t_late.values[0], f_min) > 10 * excess["Warmup + cosine"]
 
 
 def test_claim_11_saddle():
@@ -602,7 +604,7 @@ def test_claim_11_saddle():
 
 def test_claim_12_no_single_winner():
     scene = next(iter(L.lesson(12).presets.values()))
-    rows = L.race_table(scene, L.CORE)
+    rows = l12_which_optimizer.race_table(scene, L.CORE)
     winners = {row["surface"]: row["fastest"] for row in rows}
     assert len(set(winners.values()) - {"none"}) >= 2
     assert "Adam" not in winners.values()  # at the rule-of-thumb rates
@@ -617,10 +619,10 @@ def test_claim_12_no_single_winner():
     styblinski = next(r for r in rows if r["surface"] == "Styblinski-Tang")
     assert [k for k in ("Gradient descent", "RMSprop", "Adam") if styblinski[k]] == []
     # Tuning one number: Adam at 3x its rule-of-thumb rate wins Booth.
-    tuned = L.race_table(L.with_adam_factor(scene, 3.0), L.CORE)
+    tuned = l12_which_optimizer.race_table(l12_which_optimizer.with_adam_factor(scene, 3.0), L.CORE)
     assert next(r for r in tuned if r["surface"] == "Booth")["fastest"] == "Adam"
     # The try-this: at 50 steps nobody reaches Styblinski-Tang's minimum.
-    short = L.race_table(replace(scene, steps=50), L.CORE)
+    short = l12_which_optimizer.race_table(replace(scene, steps=50), L.CORE)
     assert next(r for r in short if r["surface"] == "Styblinski-Tang")["fastest"] == "none"
 
 
@@ -661,7 +663,9 @@ def test_try_this_suggestions_hold():
         by_optimizer(L.set_hp(booth, "alpha", 0.9, "rmsprop"), "rmsprop"),
     )
     assert short.internals["step_size"][0, -1].mean() > base.internals["step_size"][0, -1].mean()
-    assert L.reversals(short.points[0, :, 1]) > 10 * max(L.reversals(base.points[0, :, 1]), 1)
+    assert metrics.reversals(short.points[0, :, 1]) > 10 * max(
+        metrics.reversals(base.points[0, :, 1]), 1
+    )
     plateau = L.lesson(6).presets["Plateau: when shrinking helps"]
     (_, jitter), (_, calm) = (
         by_optimizer(plateau, "rmsprop"),
@@ -671,7 +675,7 @@ def test_try_this_suggestions_hold():
     assert np.linalg.norm(calm.points[0, -50:], axis=1).max() < 0.01 * tail
     # 9: RAdam on Booth pauses after its five SGD jumps; Lion crosses the minimum.
     booth9 = L.lesson(9).presets["Booth"]
-    runs = dict(zip([n for n, _ in L.L9_RACERS], trajectories(booth9), strict=True))
+    runs = dict(zip([n for n, _ in l09_after_adam.L9_RACERS], trajectories(booth9), strict=True))
     radam = np.linalg.norm(runs["RAdam"].internals["update"][0], axis=1)
     assert radam[5] < 0.1 * radam[:5].mean()
     assert _overshoot(booth9, runs["Lion"]) > 0.5

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 import optimizers
+import surfaces
 from optimizers.registry import _REGISTRY
 
-TORCH_NAMED = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "radam"]
+TORCH_NAMED = [n for n in optimizers.names() if optimizers.spec(n).torch_name]
 G = np.array([[3.0, -0.5], [-1e-3, 2e3], [0.25, 7.0]])  # gradients of very different sizes
 THETA = np.array([[1.0, 2.0], [-0.5, 0.3], [4.0, -1.0]])
 
@@ -465,3 +466,20 @@ def test_schedule_specs_describe_their_parameters():
 def test_make_schedule_rejects_bad_parameters(kind, params, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         optimizers.make_schedule(kind, **params)
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+def test_every_optimizer_explains_its_steps_in_the_inspector(name):
+    """The registry requires an inspector rule; each must match the steps really taken."""
+    from figures import inspector
+
+    s = surfaces.get("himmelblau")
+    opt = optimizers.make(name, lr=optimizers.suggest_lr(name, s.lr))
+    start = np.array([s.start], dtype=float)
+    traj = optimizers.run(s, opt, start, 5, record=True)
+    record = {"points": traj.points[0], **{k: v[0] for k, v in traj.internals.items()}}
+    for t in (1, 5):
+        step = inspector.step_values(record, t, inspector.state_dict(opt.init(start)))
+        hess = s.hessian(step["theta_prev"][None])[0] if opt.needs_hessian else None
+        _, exact = inspector.update_latex(name, opt.hp, step, traj.lrs[t - 1], hessian=hess)
+        assert exact, (name, t)

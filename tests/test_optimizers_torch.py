@@ -16,7 +16,7 @@ import pytest
 import optimizers
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "torch_trajectories.json").read_text())
-TORCH_NAMED = ["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam", "radam"]
+TORCH_NAMED = [n for n in optimizers.names() if optimizers.spec(n).torch_name]
 TOLERANCE = 1e-10
 
 

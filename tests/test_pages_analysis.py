@@ -144,8 +144,9 @@ def test_update_rule_falls_back_rather_than_show_wrong_arithmetic():
     blocks, exact = inspector.update_latex("adam", wrong, step, lrs[4])
     assert not exact
     assert all(r"\Delta\theta_t" in latex for _, latex in blocks)
-    blocks, exact = inspector.update_latex("some_new_optimizer", opt.hp, step, lrs[4])
-    assert not exact
+    # An optimizer cannot be registered without its rule, so an unknown name is an error.
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        inspector.update_latex("some_new_optimizer", opt.hp, step, lrs[4])
 
 
 def test_state_rows_name_the_maths():
@@ -293,3 +294,16 @@ def test_custom_surface_example_and_send_to_the_explorer(app_test, switched):
     assert [r.optimizer for r in scene.runs] == [r.optimizer for r in sc.default_runs()]
     bowl = surfaces.parse("x^2 + 25 y^2")
     assert dict(scene.runs[0].hp)["lr"] == sc.round_sig(optimizers.suggest_lr("gd", bowl.lr))
+
+
+def test_state_table_shows_state_not_the_rate_schedule():
+    """The app's internals carry the learning rates; the table shows them once, as γ."""
+    from ui import scene as sc
+
+    scene = sc.default_scene()
+    record = sc.internals(scene)[0]
+    opt = optimizers.make(scene.runs[0].optimizer, **dict(scene.runs[0].hp))
+    start = np.array([scene.start_point(scene.build_surface())])
+    step = inspector.step_values(record, 3, inspector.state_dict(opt.init(start)))
+    symbols = [r["symbol"] for r in inspector.state_rows(opt.name, step, 0.1)]
+    assert "lrs" not in step["state"] and "lrs" not in symbols and symbols.count("γ") == 1

@@ -1,4 +1,4 @@
-"""ui.player without a browser: assets, the plotly.js copy, and the call inside a script run."""
+"""ui.player without a browser: assets, where plotly.js comes from, and the call in a script run."""
 
 import re
 from pathlib import Path
@@ -9,30 +9,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_index_html_loads_only_local_files():
-    html = (player_mod.FOLDER / "index.html").read_text()
+    html = (player_mod.ASSETS / "index.html").read_text()
     refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
-    assert sorted(refs) == ["player.css", "player.js", "plotly.min.js"]
-    for ref in refs:
-        assert (player_mod.FOLDER / ref).is_file(), ref
+    assert refs == [
+        "player.css",
+        "../ui.player.plotlyjs/plotly.min.js",
+        "model.js",
+        "figures.js",
+        "player.js",
+    ]
+    for ref in refs[:1] + refs[2:]:
+        assert (player_mod.ASSETS / ref).is_file(), ref
+    assert (player_mod.PLOTLY_DIR / "plotly.min.js").is_file()
     assert "LLPlayer.connectStreamlit()" in html
 
 
-def test_plotly_js_is_the_installed_one():
-    copy = player_mod.ensure_plotly_js()
-    source = player_mod.installed_plotly_js()
-    assert copy.read_bytes()[:200] == source.read_bytes()[:200]
-    assert copy.stat().st_size == source.stat().st_size
-
-
-def test_plotly_js_copy_is_refreshed_when_missing_or_stale(tmp_path, monkeypatch):
-    target = tmp_path / "plotly.min.js"
-    monkeypatch.setattr(player_mod, "PLOTLY_JS", target)
-    player_mod.ensure_plotly_js()
-    assert target.read_bytes() == player_mod.installed_plotly_js().read_bytes()
-    target.write_text("/** plotly.js v0.0.1 */")  # another version
-    player_mod.ensure_plotly_js()
-    assert target.stat().st_size == player_mod.installed_plotly_js().stat().st_size
-    assert not list(tmp_path.glob(".plotly.min.js.*.tmp"))
+def test_nothing_is_written_into_the_source_tree():
+    """plotly.js is served from the installed package, never copied next to the code."""
+    assert not list(ROOT.glob("ui/**/plotly*.js")) and not list(ROOT.glob("assets/**/plotly*.js"))
 
 
 def test_player_runs_in_a_script(app_test):
@@ -43,7 +37,7 @@ def test_player_runs_in_a_script(app_test):
 
 
 def test_component_protocol_messages_in_js():
-    js = (player_mod.FOLDER / "player.js").read_text()
+    js = (player_mod.ASSETS / "player.js").read_text()
     for needle in (
         "isStreamlitMessage: true",
         '"streamlit:componentReady", { apiVersion: 1 }',

@@ -5,6 +5,7 @@ import urllib.parse
 import numpy as np
 import pytest
 
+import figures
 import optimizers
 import surfaces
 from ui import scene as sc
@@ -178,8 +179,8 @@ def test_labels_name_the_hyperparameters():
 
 def test_summary_reports_divergence_and_arrival():
     runs = [
-        {"label": "a", "values": np.array([5.0, 1.0, 1e-4, 1e-5]), "diverged_at": -1},
-        {"label": "b", "values": np.array([5.0, 50.0, np.nan, np.nan]), "diverged_at": 2},
+        figures.Run("a", "#000", np.zeros((4, 2)), np.array([5.0, 1.0, 1e-4, 1e-5]), -1),
+        figures.Run("b", "#000", np.zeros((4, 2)), np.array([5.0, 50.0, np.nan, np.nan]), 2),
     ]
     rows = sc.summary(runs, 0.0, 1e-3)
     assert rows[0]["status"] == "finished" and rows[0]["best loss"] == 1e-5

@@ -39,7 +39,7 @@ def test_json_carries_every_setting_and_reproduces_the_trajectories(scene_data):
     again, warnings = sc.from_query(doc["settings"]["query"])
     assert warnings == [] and again == scene
     for run, recomputed in zip(doc["runs"], compute.runs(again), strict=True):
-        np.testing.assert_array_equal(np.array(run["points"], dtype=float), recomputed["points"])
+        np.testing.assert_array_equal(np.array(run["points"], dtype=float), recomputed.points)
     assert doc["runs"][-1]["diverged_at"] > 0
 
 
@@ -48,7 +48,7 @@ def test_csv_reloads_to_the_same_numbers(scene_data):
     rows = list(csv.DictReader(io.StringIO(export.trajectories_csv(data["runs"]))))
     first = [r for r in rows if r["run"] == "0"]
     xs = np.array([float(r["x"]) for r in first])
-    np.testing.assert_array_equal(xs, data["runs"][0]["points"][:, 0])
+    np.testing.assert_array_equal(xs, data["runs"][0].points[:, 0])
 
 
 def test_png_gif_and_mp4_decode(scene_data):

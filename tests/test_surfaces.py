@@ -62,7 +62,7 @@ def test_info_describes_every_surface(name):
     info = surfaces.info(name)
     assert info.title and info.description and info.source
     for pname, spec in info.params.items():
-        default, low, high, help_text = spec
+        default, low, high, help_text = spec.default, spec.low, spec.high, spec.help
         assert low <= default <= high, pname
         assert help_text
     surface = surfaces.get(name)
@@ -344,3 +344,14 @@ def test_log_scale_for_surfaces_spanning_decades():
             (x0, x1), (y0, y1) = surface.domain
             gx, gy = np.meshgrid(np.linspace(x0, x1, 101), np.linspace(y0, y1, 101))
             assert surface.value(np.stack([gx, gy], axis=-1)).min() >= 0
+
+
+def test_one_entry_protocol_for_every_named_surface():
+    """Built-ins and dataset surfaces are the same kind of entry; each builds itself."""
+    assert list(surfaces.ENTRIES) == surfaces.names()
+    for name, entry in surfaces.ENTRIES.items():
+        assert entry.info == surfaces.info(name)
+        defaults = tuple(sorted((k, p.default) for k, p in entry.info.params.items()))
+        assert entry.build(defaults).name == name
+    with pytest.raises(ValueError, match="unknown surface"):
+        surfaces.get("logistic_regresion")

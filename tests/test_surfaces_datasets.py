@@ -134,7 +134,7 @@ def test_logistic_value_is_mean_log_loss_plus_l2():
 
 def test_datasets_are_deterministic_per_seed():
     a = surfaces.get("logistic_regression", seed=1)
-    datasets.build_dataset.cache_clear()
+    datasets.ENTRIES["logistic_regression"].build.cache_clear()
     b = surfaces.get("logistic_regression", seed=1)
     c = surfaces.get("logistic_regression", seed=2)
     assert a is not b and a.minima == b.minima

@@ -182,3 +182,15 @@ def test_fair_race_picks_each_optimizers_best_rate_from_the_same_grid():
         traj = optimizers.run(ROSENBROCK, optimizers.make(e.name, lr=e.best_lr), [[-1.5, 2.0]], 200)
         assert traj.values[0, -1] == e.final_loss[e.best]
     assert entries[0].diverged[-1]  # plain GD at lr = 1 on Rosenbrock blows up
+
+
+def test_log_stops_and_grid_values_are_round():
+    assert sweeps.log_stops(0.001, 0.05) == (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
+    assert sweeps.log_stops(0.1, 1.0, (1, 2, 3, 5)) == (0.1, 0.2, 0.3, 0.5, 1.0)
+    lrs = sweeps.grid_values(1e-4, 1.0, 9)
+    assert lrs[0] == 1e-4 and lrs[-1] == 1.0 and len(lrs) == 9
+    assert all(float(f"{v:.3g}") == v for v in lrs)
+    np.testing.assert_array_equal(
+        sweeps.grid_values(0.0, 1.0, 5, log=True), [0, 0.25, 0.5, 0.75, 1]
+    )
+    np.testing.assert_array_equal(sweeps.grid_values(0.3, 0.3, 5), [0.3])

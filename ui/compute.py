@@ -6,6 +6,9 @@ trajectories are a few hundred kilobytes at most, the player payload under 1 MB.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import streamlit as st
 
@@ -18,36 +21,15 @@ PAYLOAD_CACHE = 64
 
 
 @st.cache_data(max_entries=TRAJECTORY_CACHE, show_spinner=False)
-def runs(scene: sc.Scene) -> list[dict]:
-    """Return one dict per active run: label, color, points, values, grad_norms, diverged_at.
-
-    Raises
-    ------
-    ValueError
-        From the surface (a bad formula) or an optimizer (a bad hyperparameter).
-    """
-    surface = scene.build_surface()
-    return [
-        {
-            "label": run.label(),
-            "color": run.color,
-            "points": traj.points[0],
-            "values": traj.values[0],
-            "grad_norms": traj.grad_norms[0],
-            "diverged_at": int(traj.diverged_at[0]),
-        }
-        for run, traj in zip(scene.active_runs(), sc.compute(scene, surface), strict=True)
-    ]
+def runs(scene: sc.Scene) -> list:
+    """Return :func:`ui.scene.results` of the scene, cached (ValueError on bad settings)."""
+    return sc.results(scene)
 
 
 @st.cache_data(max_entries=TRAJECTORY_CACHE, show_spinner=False)
 def internals(scene: sc.Scene) -> list[dict]:
-    """Return every active run's recorded internals (gradients, state, updates) per step."""
-    trajectories = sc.compute(scene, record=True)
-    return [
-        {"points": traj.points[0], **{k: v[0] for k, v in traj.internals.items()}}
-        for traj in trajectories
-    ]
+    """Return :func:`ui.scene.internals` of the scene, cached."""
+    return sc.internals(scene)
 
 
 def surface_key(scene: sc.Scene) -> tuple:
@@ -80,7 +62,7 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
     surface = scene.build_surface()
     xs, ys, z = grid(surface_key(scene))
     ghost_runs = [
-        {**run, "label": f"before: {run['label']}", "ghost": True}
+        run._replace(label=f"before: {run.label}", ghost=True)
         for ghost in ghosts
         for run in runs(ghost)
     ]
@@ -98,3 +80,46 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
         theme=theme,
         surface_id=repr(surface_key(scene)),
     )
+
+
+class _Store:
+    """A bounded, thread-safe, least-recently-used map shared by every session."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource
+def _store(kind: str, size: int) -> _Store:
+    return _Store(size)
+
+
+def cached(kind: str, key: tuple, compute_fn, *, size: int = 16, text: str = "Computing…"):
+    """Return ``compute_fn(progress)``'s result for ``key``, computed once across sessions.
+
+    For long computations that report progress while they run (basin maps, sweeps), which
+    ``st.cache_data`` cannot show: on a miss a progress bar appears and ``compute_fn``
+    gets ``progress(fraction, message)`` to move it; on a hit nothing is drawn. Bounded
+    to ``size`` results per ``kind`` (least recently used go first).
+    """
+    store = _store(kind, size)
+    value = store.get(key)
+    if value is None:
+        bar = st.progress(0.0, text=text)
+        value = compute_fn(lambda fraction, message: bar.progress(min(fraction, 1.0), message))
+        store.put(key, value)
+        bar.empty()
+    return value

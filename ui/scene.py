@@ -22,8 +22,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+import figures
 import optimizers
 import surfaces
+from optimizers.sweeps import steps_within
 
 FORMULA = "formula"
 MAX_STEPS = 5000  # the player animates every step up to here
@@ -141,24 +143,6 @@ def default_runs(surface_name: str = "rosenbrock") -> tuple[Run, ...]:
         Run(name, (("lr", round_sig(optimizers.suggest_lr(name, surface.lr))),), PALETTE[i])
         for i, name in enumerate(names)
     )
-
-
-def retuned(runs: tuple[Run, ...], surface_lr: float) -> tuple[Run, ...]:
-    """Return ``runs`` with each learning rate set to the one suggested for a surface.
-
-    Parameters
-    ----------
-    runs : tuple of Run
-    surface_lr : float
-        The surface's suggested plain-GD rate (``Surface.lr``).
-    """
-    out = []
-    for run in runs:
-        if "lr" in optimizers.spec(run.optimizer).hparams:
-            lr = round_sig(optimizers.suggest_lr(run.optimizer, surface_lr))
-            run = replace(run, hp=tuple(sorted({**dict(run.hp), "lr": lr}.items())))
-        out.append(run)
-    return tuple(out)
 
 
 def default_scene() -> Scene:
@@ -423,20 +407,81 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
     """
     rows = []
     for run in runs:
-        values = np.asarray(run["values"], dtype=float)
+        values = np.asarray(run.values, dtype=float)
         finite = values[np.isfinite(values)]
-        arrived = None
-        if f_min is not None:
-            hits = np.flatnonzero(values - f_min <= tol)
-            arrived = int(hits[0]) if hits.size else None
-        k = run["diverged_at"]
+        arrived = int(steps_within(values[None], f_min, tol)[0])
+        k = run.diverged_at
         rows.append(
             {
-                "run": run["label"],
+                "run": run.label,
                 "final loss": float(finite[-1]) if finite.size else None,
                 "best loss": float(finite.min()) if finite.size else None,
-                f"step within {tol:g} of the minimum": arrived,
+                f"step within {tol:g} of the minimum": None if arrived < 0 else arrived,
                 "status": f"diverged at step {k}" if k >= 0 else "finished",
             }
         )
     return rows
+
+
+def retuned(runs, surface) -> tuple[Run, ...]:
+    """Return ``runs`` with each learning rate set to the one suggested for ``surface``.
+
+    Parameters
+    ----------
+    runs : iterable of Run
+    surface : Surface
+
+    Returns
+    -------
+    tuple of Run
+    """
+    return tuple(
+        replace(
+            run,
+            hp=tuple(
+                sorted(
+                    {
+                        **dict(run.hp),
+                        "lr": round_sig(optimizers.suggest_lr(run.optimizer, surface.lr)),
+                    }.items()
+                )
+            ),
+        )
+        for run in runs
+    )
+
+
+def results(scene: Scene) -> list[figures.Run]:
+    """Run the scene; return one ``figures.Run`` per active run (what everything draws).
+
+    ``ui.compute.runs`` is this function behind ``st.cache_data``.
+
+    Raises
+    ------
+    ValueError
+        From the surface (a bad formula) or an optimizer (a bad hyperparameter).
+    """
+    surface = scene.build_surface()
+    return [
+        figures.Run(
+            label=run.label(),
+            color=run.color,
+            points=traj.points[0],
+            values=traj.values[0],
+            diverged_at=int(traj.diverged_at[0]),
+            grad_norms=traj.grad_norms[0],
+        )
+        for run, traj in zip(scene.active_runs(), compute(scene, surface), strict=True)
+    ]
+
+
+def internals(scene: Scene) -> list[dict]:
+    """Return every active run's recorded internals per step (gradients, state, updates).
+
+    Keys: ``points``, ``lrs`` and the runner's ``internals`` (see ``optimizers.run``).
+    ``ui.compute.internals`` is this function behind ``st.cache_data``.
+    """
+    return [
+        {"points": traj.points[0], "lrs": traj.lrs, **{k: v[0] for k, v in traj.internals.items()}}
+        for traj in compute(scene, record=True)
+    ]

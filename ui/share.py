@@ -54,6 +54,7 @@ def export_scene(scene: sc.Scene, surface, runs: list[dict]) -> dict:
         "minima": list(surface.minima),
         "title": surface.title,
         "log_z": bool(surface.log_z),
+        "z_clip": surface.z_clip,
         "settings": settings,
         "app_version": APP_VERSION,
     }

@@ -1,9 +1,9 @@
-"""The explorer's sidebar: widgets that edit the current `Scene`.
+"""The explorer's sidebar: widgets that edit the current `Scene` (state lives in ui.state).
 
-The scene itself is kept by `ui.state`. Widgets are seeded from it when they have no state
-yet and the scene is rebuilt from them on every rerun, so every page sees the same scene and
-the URL always describes it. Per-run controls are keyed by the run's ``uid``, never by its
-position, so removing a run leaves the others' colours and settings where they were.
+Widgets are seeded from the scene when they have no state yet and the scene is rebuilt from
+them on every rerun, so every page sees the same scene and the URL always describes it.
+Per-run controls are keyed by the run's ``uid``, never by its position, so removing a run
+leaves the others' colours and settings where they were.
 """
 
 from __future__ import annotations
@@ -21,22 +21,6 @@ from ui import state
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 DEFAULT_FORMULA = "sin(3x)cos(y) + 0.1(x^2+y^2)"
 
-# The state accessors lived here; pages not yet moved to ui.state keep working.
-current_scene = state.current_scene
-set_scene = state.set_scene
-ghosts = state.ghosts
-sync_url = state.sync_url
-
-
-def show_link_warnings() -> None:
-    """Show, once, what was wrong with the link the session was opened with."""
-    warnings = state.pop_link_warnings()
-    if warnings:
-        st.warning(
-            "Some settings in the link could not be used:\n\n"
-            + "\n".join(f"- {w}" for w in warnings)
-        )
-
 
 def scene_sidebar() -> sc.Scene:
     """Draw the sidebar and return the scene it describes."""
@@ -47,24 +31,6 @@ def scene_sidebar() -> sc.Scene:
         scene = _options_section(scene)
     state.set_scene(scene)
     return scene
-
-
-def surface_picker(container, scene: sc.Scene, *, key: str, help: str) -> str:
-    """Draw a surface selectbox that starts at the scene's surface; return the chosen name.
-
-    The scene's typed formula is offered too when it has one ("The Explorer's formula").
-    """
-    names = surfaces.names() + ([sc.FORMULA] if scene.surface == sc.FORMULA else [])
-    titles = {n: surfaces.info(n).title for n in surfaces.names()}
-    titles[sc.FORMULA] = "The Explorer's formula"
-    return container.selectbox(
-        "Surface",
-        names,
-        index=names.index(scene.surface) if scene.surface in names else 0,
-        format_func=titles.get,
-        key=key,
-        help=help,
-    )
 
 
 # --- sections -------------------------------------------------------------------------
@@ -109,17 +75,10 @@ def _surface_section(scene: sc.Scene) -> sc.Scene:
             _to_formula(scene, formula)
     else:
         params = {}
-        for pname, (default, low, high, help_text) in surfaces.info(name).params.items():
-            value = dict(scene.surface_params).get(pname, default)
-            if isinstance(default, bool):
-                params[pname] = _widget(
-                    st.checkbox, f"surface.{pname}", bool(value), pname, help=help_text
-                )
-            else:
-                params[pname] = _number_widget(
-                    f"surface.{pname}", pname, value, low, high, help_text, integer=_is_int(default)
-                )
-        changed = {k: v for k, v in params.items() if v != surfaces.info(name).params[k][0]}
+        for pname, spec in surfaces.info(name).params.items():
+            value = dict(scene.surface_params).get(pname, spec.default)
+            params[pname] = _hparam_widget(f"surface.{pname}", pname, spec, value)
+        changed = {k: v for k, v in params.items() if v != surfaces.info(name).params[k].default}
         scene = replace(scene, surface_params=tuple(sorted(changed.items())))
     return scene
 
@@ -133,7 +92,7 @@ def _to_formula(scene: sc.Scene, formula: str) -> None:
     """
     runs = scene.runs
     try:
-        runs = sc.retuned(runs, surfaces.parse(formula).lr)
+        runs = sc.retuned(runs, surfaces.parse(formula))
     except ValueError:
         pass
     scene = replace(scene, surface=sc.FORMULA, formula=formula, surface_params=(), start=None)
@@ -386,7 +345,3 @@ def _surface_lr(scene: sc.Scene) -> float:
         return scene.build_surface().lr
     except ValueError:
         return 1e-3
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

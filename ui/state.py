@@ -1,14 +1,15 @@
-"""The app's state across reruns and pages, behind typed accessors.
+"""The app's session state: one module with typed accessors for what pages share.
 
-Everything lives in plain session-state keys (widget keys are dropped when the user switches
-pages; plain keys survive). The sidebar only draws widgets; what they edit is kept here:
+The scene lives in the plain session-state key ``"scene"`` (widget keys are dropped when the
+user switches pages; plain keys survive). Nothing else in the app reads or writes these keys
+directly.
 
-- the current `Scene` (``current_scene``/``set_scene``), read from the URL once per session;
-- the widget generation: sidebar widgets are keyed ``w<generation>_<name>``. Deleting a
-  widget's key does not reset it, because the browser still holds its value and sends it
-  again with the next edit (an "Add" box re-adds its choice on every later edit). So a reset
-  moves every widget to fresh keys instead;
-- the ghost (the scene before the last change) and the explorer's current step.
+Sidebar widgets are keyed ``w<generation>_<name>`` (`widget_key`). Deleting a widget's key
+does not reset it: the browser still holds its value and sends it again with the next edit
+(an "Add" box re-adds its choice on every later edit). So ``set_scene(...,
+reset_widgets=True)`` moves every widget to fresh keys of a new generation instead. Every run
+gets a session-unique ``uid`` (`with_uids`), so its controls and colour follow the run, not
+its position in the list.
 """
 
 from __future__ import annotations
@@ -22,25 +23,27 @@ from ui import compute
 from ui import scene as sc
 
 SCENE = "scene"
+WIDGET_PREFIX = "w_"  # generation 0; later generations are "w1_", "w2_", ...
+_WIDGET_KEY = re.compile(r"^w\d*_")
 _GENERATION = "widget_generation"
 _NEXT_UID = "next_run_uid"
-_GHOST = "ghost_state"
-_STEP = "explorer_step"
 _LINK_WARNINGS = "link_warnings"
-_WIDGET_KEY = re.compile(r"^w\d*_")
+_GHOST = "ghost_state"
+_EXPLORER_STEP = "explorer_step"
+_PLAYER_SEQ = "player_seq"
 
 
 def current_scene() -> sc.Scene:
     """Return the session's scene, reading the URL once at the start of a session.
 
-    Warnings about a malformed link are kept for `pop_link_warnings`. Every run of the
-    returned scene has a session-unique ``uid``.
+    Warnings about a malformed link are kept in ``st.session_state[_LINK_WARNINGS]`` and
+    shown by `show_link_warnings`. Every run of the returned scene has a ``uid``.
     """
     if SCENE not in st.session_state:
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         scene, warnings = sc.from_query(query) if query else (sc.default_scene(), [])
-        st.session_state[_LINK_WARNINGS] = warnings
         st.session_state[SCENE] = scene
+        st.session_state[_LINK_WARNINGS] = warnings
     scene = st.session_state[SCENE]
     if any(run.uid == 0 for run in scene.runs):
         scene = with_uids(scene)
@@ -58,18 +61,18 @@ def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
 
 
 def widget_generation() -> int:
-    """Return the current widget generation (bumped by every widget reset)."""
+    """Return the current widget generation (one more after every widget reset)."""
     return int(st.session_state.get(_GENERATION, 0))
 
 
 def widget_key(name: str) -> str:
     """Return the session-state key of the sidebar widget ``name`` in this generation."""
     generation = widget_generation()
-    return f"w{generation}_{name}" if generation else f"w_{name}"
+    return f"w{generation}_{name}" if generation else WIDGET_PREFIX + name
 
 
 def with_uids(scene: sc.Scene) -> sc.Scene:
-    """Return ``scene`` with a fresh ``uid`` on every run that has none (or a repeated one)."""
+    """Return ``scene`` with a fresh ``uid`` on every run that has none or a repeated one."""
     seen: set[int] = set()
     runs = []
     for run in scene.runs:
@@ -109,17 +112,29 @@ def sync_url(scene: sc.Scene) -> None:
         st.query_params.from_dict(query)
 
 
-def pop_link_warnings() -> list[str]:
-    """Return, once, what was wrong with the link the session was opened with."""
-    return st.session_state.pop(_LINK_WARNINGS, [])
+def show_link_warnings() -> None:
+    """Show, once, what was wrong with the link the session was opened with."""
+    warnings = st.session_state.pop(_LINK_WARNINGS, [])
+    if warnings:
+        st.warning(
+            "Some settings in the link could not be used:\n\n"
+            + "\n".join(f"- {w}" for w in warnings)
+        )
 
 
 def explorer_step() -> int | None:
-    """Return the step the explorer's player was last left at, or None."""
-    step = st.session_state.get(_STEP)
-    return int(step) if step is not None else None
+    """Return the step the explorer's player was last paused or scrubbed at, if any."""
+    return st.session_state.get(_EXPLORER_STEP)
 
 
 def set_explorer_step(step: int) -> None:
-    """Remember the step the explorer's player is at (the inspector opens there)."""
-    st.session_state[_STEP] = int(step)
+    """Remember the explorer's step, so the step inspector opens there."""
+    st.session_state[_EXPLORER_STEP] = int(step)
+
+
+def new_player_value(value) -> bool:
+    """Return True once per new value of the player component (values repeat on reruns)."""
+    if not isinstance(value, dict) or value.get("seq") == st.session_state.get(_PLAYER_SEQ):
+        return False
+    st.session_state[_PLAYER_SEQ] = value.get("seq")
+    return True

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from figures import player_payload  # noqa: E402
+from figures import Run, player_payload  # noqa: E402
 
 DOMAIN = ((-2.0, 2.0), (-1.0, 3.0))
 
@@ -85,26 +85,23 @@ def scene(steps=300, start=(-1.5, 2.0), variant=0, theme="light", ghost_steps=0,
     z = rosen(np.stack(np.meshgrid(xs, ys), axis=-1))
     adam_lr = 0.05 if variant == 0 else 0.1
     runs = [
-        dict(
-            label="Momentum lr=5e-4 β=0.9", color="#e4572e", **run("momentum", 5e-4, start, steps)
-        ),
-        dict(label=f"Adam lr={adam_lr}", color="#17a398", **run("adam", adam_lr, start, steps)),
-        dict(label="GD lr=1e-4·1.02ᵗ", color="#7e3fbf", **run("gd", 1e-4, start, steps)),
+        Run(label="Momentum lr=5e-4 β=0.9", color="#e4572e", **run("momentum", 5e-4, start, steps)),
+        Run(label=f"Adam lr={adam_lr}", color="#17a398", **run("adam", adam_lr, start, steps)),
+        Run(label="GD lr=1e-4·1.02ᵗ", color="#7e3fbf", **run("gd", 1e-4, start, steps)),
     ]
     ghosts = []
     if ghost_steps:
         n = ghost_steps
         ghosts = [
-            dict(
+            Run(
                 label="before: Momentum lr=2e-4 β=0.9",
                 color="#e4572e",
                 **run("momentum", 2e-4, start, n),
             ),
-            dict(label="before: Adam lr=0.2", color="#17a398", **run("adam", 0.2, start, n)),
-            dict(label="before: GD lr=2e-4·1.02ᵗ", color="#7e3fbf", **run("gd", 2e-4, start, n)),
+            Run(label="before: Adam lr=0.2", color="#17a398", **run("adam", 0.2, start, n)),
+            Run(label="before: GD lr=2e-4·1.02ᵗ", color="#7e3fbf", **run("gd", 2e-4, start, n)),
         ]
-        for g in ghosts:
-            g["ghost"] = True
+        ghosts = [g._replace(ghost=True) for g in ghosts]
     return player_payload(
         xs,
         ys,

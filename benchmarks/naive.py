@@ -10,17 +10,7 @@ Play, see docs/architecture.md).
 import numpy as np
 
 from figures.payload import as_run
-
-
-def _heights(z, log_z, z_clip):
-    """Loss -> plotted height, as the player does it (log shift and clip)."""
-    clip = np.inf if z_clip is None else float(z_clip)
-    z = np.minimum(np.asarray(z, dtype=np.float64), clip)
-    if log_z:
-        zmin = np.nanmin(z)
-        floor = max(1e-4 * (np.nanmax(z) - zmin), 1e-12)
-        return lambda v: np.log10(np.maximum(np.minimum(v, clip) - zmin + floor, floor))
-    return lambda v: np.minimum(v, clip)
+from figures.scale import ZScale
 
 
 def naive_frames_figure(
@@ -45,7 +35,7 @@ def naive_frames_figure(
     from plotly.subplots import make_subplots
 
     runs = [as_run(r) for r in runs]
-    height = _heights(z, log_z, z_clip)
+    height = ZScale.from_grid(z, log_z, z_clip).heights
     hz = height(np.asarray(z, dtype=np.float64)).astype(np.float32)
     xs = np.asarray(xs, dtype=np.float32)
     ys = np.asarray(ys, dtype=np.float32)

@@ -1,67 +1,28 @@
 """The animation player: a Streamlit v1 custom component (vanilla JS, no build step).
 
-The browser side lives next to this file: ``index.html`` loads ``plotly.min.js`` (copied
-here from the installed plotly package, never from a CDN), ``player.css`` and
-``player.js``. The payload comes from :func:`figures.player_payload`.
+The browser side is in ``assets/player/`` (shared with the standalone HTML export):
+``index.html`` loads ``player.css``, then ``plotly.min.js``, served straight from the
+installed plotly package by a second component declared on its folder (nothing is copied
+into the source tree, which may be read-only; no CDN), then the player in three parts:
+``model.js``, ``figures.js``, ``player.js``. The payload comes from
+:func:`figures.player_payload`.
 """
 
-import os
-import shutil
 from pathlib import Path
 
+import plotly
 import streamlit.components.v1 as components
 
-FOLDER = Path(__file__).resolve().parent
-PLOTLY_JS = FOLDER / "plotly.min.js"
-
-
-def installed_plotly_js():
-    """Path of ``plotly.min.js`` inside the installed plotly package.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    import plotly
-
-    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-
-
-def ensure_plotly_js():
-    """Copy plotly.js into the component folder if missing or from another plotly version.
-
-    The copy is compared with the installed file by size and first bytes (the version
-    banner), so upgrading plotly refreshes it. The write goes through a temporary file and
-    an atomic rename, so a browser never loads a half-written copy.
-
-    Returns
-    -------
-    pathlib.Path
-        The component's copy of plotly.min.js.
-    """
-    source = installed_plotly_js()
-    if PLOTLY_JS.exists():
-        same_size = PLOTLY_JS.stat().st_size == source.stat().st_size
-        if same_size and _head(PLOTLY_JS) == _head(source):
-            return PLOTLY_JS
-    tmp = PLOTLY_JS.with_name(f".plotly.min.js.{os.getpid()}.tmp")
-    shutil.copyfile(source, tmp)
-    tmp.replace(PLOTLY_JS)
-    return PLOTLY_JS
-
-
-def _head(path, size=512):
-    with open(path, "rb") as f:
-        return f.read(size)
-
-
-ensure_plotly_js()
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "player"
+PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 
 
 def _component():
     # Declared on every call: registration needs a running script context, and declaring
-    # again is cheap and idempotent (same name, same folder).
-    return components.declare_component("player", path=str(FOLDER))
+    # again is cheap and idempotent (same name, same folder). index.html loads
+    # ../ui.player.plotlyjs/plotly.min.js, the URL Streamlit gives the second one.
+    components.declare_component("plotlyjs", path=str(PLOTLY_DIR))
+    return components.declare_component("player", path=str(ASSETS))
 
 
 def player(payload, *, key, height=640, autoplay=False, theme=None):

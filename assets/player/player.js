@@ -1,0 +1,601 @@
+/*
+ * Loss Landscape Lab: the animation player.
+ *
+ * Three files (model.js, figures.js, this one), no build step, no dependency beyond plotly.js. The same code runs
+ *   - inside the Streamlit component iframe (index.html calls LLPlayer.connectStreamlit()),
+ *   - in a standalone offline HTML export (an inline script calls LLPlayer.render(payload)).
+ *
+ * Design (see docs/architecture.md, "ui"):
+ *   - The payload (figures/payload.py) carries every path once, as base64 float32.
+ *     Paths are revealed client-side: each animation frame restyles only the path and
+ *     marker traces with zero-copy slices 0..k of the decoded arrays. Plotly.newPlot is
+ *     never called during playback, so nothing resets the 3-D camera.
+ *   - A new payload goes through Plotly.react with layout.uirevision = surface_id, and
+ *     the current camera is carried over explicitly while the surface stays the same.
+ *   - Ghost runs (payload run.ghost, the previous settings) are drawn whole and faint,
+ *     beneath the live runs, as static traces that playback never touches; steps, the
+ *     slider and the step label come from the live runs only.
+ *   - Values go back to Python sparingly (each one reruns the Streamlit script): a click
+ *     on the contour map, and the step when the user pauses or scrubs. Never per frame.
+ */
+(function (P) {
+  "use strict";
+  const { decodeArray, fmt, plural, prepare, buildFigures, MapOverlay } = P;
+
+  // ---------------------------------------------------------------- player
+
+  const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  class Player {
+    /**
+     * @param {HTMLElement} root container to fill
+     * @param {object} opts {onValue(value), autoplay: bool, height: px or null (fill root)}
+     */
+    constructor(root, opts) {
+      this.root = root;
+      this.opts = Object.assign({ onValue: null, autoplay: false }, opts || {});
+      this.model = null;
+      this.payloadId = null;
+      this.surfaceId = null;
+      this.frame = -1;        // frame currently drawn
+      this.pos = 0;           // fractional frame position while playing
+      this.playing = false;
+      this.lastTime = null;
+      this.seq = 0;           // increases with every value sent to Python
+      this.stepTimer = null;
+      this.last3d = -Infinity; // 3-D redraw pacing, see request3d
+      this.gap3d = 0;
+      this.cost3d = 0;
+      this.timer3d = null;
+      this.watch3d = false;
+      this.buildDom();
+      this.loop = this.loop.bind(this);
+      requestAnimationFrame(this.loop);
+    }
+
+    buildDom() {
+      const r = this.root;
+      r.classList.add("llp");
+      r.innerHTML = "";
+      this.titleEl = el("div", "llp-title");
+      this.charts = el("div", "llp-charts");
+      this.gd3 = el("div", "llp-chart llp-3d");
+      this.gd2 = el("div", "llp-chart llp-2d");
+      this.charts.append(this.gd3, this.gd2);
+      this.overlay = new MapOverlay(this.gd2);
+      const bar = el("div", "llp-controls");
+      this.playBtn = el("button", "llp-btn llp-play", "▶ Play");
+      this.playBtn.type = "button";
+      this.playBtn.title = "Play / Pause (Space)";
+      this.prevBtn = el("button", "llp-btn llp-prev", "‹");
+      this.prevBtn.title = "Previous step (←)";
+      this.nextBtn = el("button", "llp-btn llp-next", "›");
+      this.nextBtn.title = "Next step (→)";
+      this.slider = el("input", "llp-slider");
+      this.slider.type = "range";
+      this.slider.min = "0";
+      this.slider.step = "1";
+      this.slider.setAttribute("aria-label", "step");
+      this.stepEl = el("span", "llp-step", "step 0 / 0");
+      const speedLabel = el("label", "llp-speed-label", "speed ");
+      this.speedSel = el("select", "llp-speed");
+      this.speedSel.setAttribute("aria-label", "speed in steps per second");
+      for (const s of SPEEDS) {
+        const o = el("option", null, `${s} steps/s`);
+        o.value = String(s);
+        this.speedSel.append(o);
+      }
+      speedLabel.append(this.speedSel);
+      bar.append(this.playBtn, this.prevBtn, this.nextBtn, this.slider, this.stepEl, speedLabel);
+      this.legend = el("div", "llp-legend");
+      this.note = el("div", "llp-note");
+      r.append(this.titleEl, this.charts, bar, this.legend, this.note);
+
+      this.playBtn.addEventListener("click", () => this.toggle());
+      this.prevBtn.addEventListener("click", () => this.stepBy(-1));
+      this.nextBtn.addEventListener("click", () => this.stepBy(1));
+      this.slider.addEventListener("input", () => {
+        this.pause(false);
+        this.show(parseInt(this.slider.value, 10));
+      });
+      this.slider.addEventListener("change", () => this.sendStep());
+      this.speedSel.addEventListener("change", () => { this.speed = parseFloat(this.speedSel.value); });
+      // Keyboard (presentation mode): capture phase, so the slider and buttons do not also
+      // act on the same key (a focused button would toggle twice on Space).
+      window.addEventListener("keydown", (e) => this.onKey(e), true);
+    }
+
+    onKey(e) {
+      if (!this.model || e.altKey || e.ctrlKey || e.metaKey) return;
+      const tag = e.target && e.target.tagName;
+      if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && e.target.type !== "range")) return;
+      const last = this.model.frames - 1;
+      const keys = {
+        " ": () => this.toggle(),
+        ArrowLeft: () => this.stepBy(-1),
+        ArrowRight: () => this.stepBy(1),
+        Home: () => { this.pause(false); this.show(0); this.sendStepSoon(); },
+        End: () => { this.pause(false); this.show(last); this.sendStepSoon(); },
+      };
+      const action = keys[e.key];
+      if (action) {
+        e.preventDefault();
+        e.stopPropagation();
+        action();
+      }
+    }
+
+    // ------------------------------------------------------------ payload
+
+    setPayload(payload, theme) {
+      const themeName = theme || payload.theme || "light";
+      if (payload.id === this.payloadId && themeName === this.themeName) return Promise.resolve(false); // same data: keep everything
+      if (window.performance && performance.mark) performance.mark("llp-payload"); // for benchmarks
+      const model = prepare(payload);
+      const sameSurface = payload.surface_id === this.surfaceId && themeName === this.themeName;
+      const figs = buildFigures(model, themeName);
+      if (sameSurface && this.gd3.layout && this.gd3.layout.scene && this.gd3.layout.scene.camera) {
+        // uirevision keeps GUI changes; carrying the live camera also keeps API changes
+        // (Plotly.relayout) and is explicit about what we promise.
+        figs.d3.layout.scene.camera = JSON.parse(JSON.stringify(this.gd3.layout.scene.camera));
+      }
+      this.payloadId = payload.id;
+      this.surfaceId = payload.surface_id;
+      this.themeName = themeName;
+      this.colors = figs.colors;
+      this.root.classList.toggle("llp-dark", themeName === "dark");
+      this.titleEl.textContent = payload.title || "";
+      this.titleEl.style.display = payload.title ? "" : "none";
+      this.slider.max = String(model.frames - 1);
+      this.buildLegend(model);
+      this.note.textContent = payload.subsampled
+        ? `Long run: showing every ${payload.stride}${plural(payload.stride)} step of ${payload.steps.toLocaleString("en-US")} ` +
+          `(${model.frames.toLocaleString("en-US")} frames, plus the steps where runs diverge).`
+        : "";
+      this.note.style.display = payload.subsampled ? "" : "none";
+      // Default speed: the whole race in about 8 seconds.
+      const target = Math.max(1, payload.steps / 8);
+      this.speed = SPEEDS.reduce((a, b) => (Math.abs(Math.log(b / target)) < Math.abs(Math.log(a / target)) ? b : a));
+      this.speedSel.value = String(this.speed);
+
+      const cfg3 = { displaylogo: false, responsive: true, scrollZoom: true,
+                     modeBarButtonsToRemove: ["resetCameraLastSave3d", "hoverClosest3d"] };
+      const cfg2 = { displaylogo: false, responsive: true, doubleClick: "reset",
+                     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
+                                              "hoverClosestCartesian", "hoverCompareCartesian"] };
+      const first = !this.gd2.data;
+      const token = (this.token = (this.token || 0) + 1);
+      const current = () => token === this.token; // false once a newer payload arrived
+      this.model = null; // nothing draws until the map is ready for the new model
+      this.ready3d = false;
+      clearTimeout(this.timer3d);
+      this.timer3d = null;
+      // The map first (SVG, cheap), then the 3-D scene: creating a WebGL scene blocks the
+      // page for a while (seconds with software WebGL), so the map is on screen and
+      // playable before that starts. The pause lets the browser paint it (a timer, not
+      // requestAnimationFrame, which never fires in a background tab).
+      return Plotly.react(this.gd2, figs.d2.data, figs.d2.layout, cfg2)
+        .then(() => {
+          if (!current()) return false;
+          if (first) this.bindPlotEvents();
+          this.model = model;
+          this.overlay.setModel(model, this.colors);
+          this.overlay.sync();
+          this.frame = -1;
+          this.divKey2 = null;
+          if (this.opts.autoplay) {
+            this.show(0);
+            this.play();
+          } else {
+            this.pause(false);
+            this.show(model.frames - 1);
+          }
+          if (window.performance && performance.mark) performance.mark("llp-map");
+          return new Promise((resolve) => setTimeout(resolve, 30));
+        })
+        .then(() => (current() ? Plotly.react(this.gd3, figs.d3.data, figs.d3.layout, cfg3) : null))
+        .then(() => {
+          if (!current()) return false;
+          this.ready3d = true;
+          this.last3d = -Infinity;
+          this.draw3d();
+          this.root.dataset.ready = payload.id; // for tests and pages: this payload is drawn
+          if (window.performance && performance.mark) performance.mark("llp-ready");
+          return true;
+        });
+    }
+
+    bindPlotEvents() {
+      // Any Plotly redraw of the map (zoom, pan, resize, double-click reset) moves the
+      // axes: re-read them and redraw the overlay.
+      this.gd2.on("plotly_afterplot", () => {
+        if (this.model && this.overlay.sync()) this.overlay.draw(this.model, this.frame);
+      });
+      this.gd2.on("plotly_relayout", () => {
+        if (this.model && this.overlay.sync()) this.overlay.draw(this.model, this.frame);
+      });
+      // A click on the map proposes a new start point. plotly_click reports the grid node
+      // under the mouse; the exact position comes from the mouse event and the axes.
+      this.gd2.on("plotly_click", (ev) => {
+        if (!this.model) return;
+        let x = ev.points && ev.points[0] ? ev.points[0].x : NaN;
+        let y = ev.points && ev.points[0] ? ev.points[0].y : NaN;
+        const fl = this.gd2._fullLayout;
+        if (ev.event && fl && fl.xaxis && fl.xaxis.p2l) {
+          const box = this.gd2.getBoundingClientRect();
+          x = fl.xaxis.p2l(ev.event.clientX - box.left - fl.xaxis._offset);
+          y = fl.yaxis.p2l(ev.event.clientY - box.top - fl.yaxis._offset);
+        }
+        const [[x0, x1], [y0, y1]] = this.model.payload.domain;
+        if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) return;
+        const round = (v) => Number(v.toPrecision(4));
+        x = round(x);
+        y = round(y);
+        // Immediate feedback: move the start marker now, Python reruns and sends new paths.
+        const iStart = this.model.base + 2 * this.model.runs.length;
+        Plotly.restyle(this.gd2, { x: [[x]], y: [[y]] }, [iStart]);
+        this.send({ event: "start", start: [x, y] });
+      });
+    }
+
+    buildLegend(model) {
+      this.legend.innerHTML = "";
+      this.legendRows = model.runs.map((r) => {
+        const row = el("div", "llp-run");
+        const sw = el("span", "llp-swatch");
+        sw.style.background = r.color;
+        const label = el("span", "llp-label", r.label);
+        const status = el("span", "llp-status");
+        row.append(sw, label, status);
+        this.legend.append(row);
+        return { row, status, text: null, diverged: null };
+      });
+      const keyRow = el("div", "llp-run llp-keys");
+      const k1 = el("span", "llp-key", "◆ start");
+      const k2 = el("span", "llp-key llp-key-min", "★ minimum");
+      const k3 = el("span", "llp-key", "✕ diverged");
+      keyRow.append(k1);
+      if (model.minima.length) keyRow.append(k2);
+      if (model.runs.concat(model.ghosts).some((r) => r.divergedAt >= 0)) keyRow.append(k3);
+      this.legend.append(keyRow);
+      // Ghosts: a quieter group on a line of its own, never mixed with the live runs.
+      if (model.ghosts.length) {
+        const group = el("div", "llp-ghosts");
+        group.title = "Faint paths: the runs with the settings before your last change";
+        group.append(el("span", "llp-ghost-head", "before (faint):"));
+        for (const g of model.ghosts) {
+          const item = el("span", "llp-ghost");
+          const sw = el("span", "llp-swatch llp-ghost-swatch");
+          sw.style.background = g.color;
+          const text = g.label.replace(/^before:\s*/, "") +
+            (g.divergedAt >= 0 ? ` (diverged at step ${g.divergedAt.toLocaleString("en-US")})` : "");
+          item.append(sw, el("span", "llp-ghost-label", text));
+          group.append(item);
+        }
+        this.legend.append(group);
+      }
+    }
+
+    // ------------------------------------------------------------ playback
+
+    toggle() {
+      if (this.playing) this.pause(true);
+      else this.play();
+    }
+
+    play() {
+      if (!this.model) return;
+      if (this.frame >= this.model.frames - 1) this.show(0); // replay from the start
+      this.pos = this.frame;
+      this.playing = true;
+      clearTimeout(this.stepTimer); // a step queued by a key press is stale now
+      this.lastTime = null;
+      this.playBtn.textContent = "❚❚ Pause";
+      this.playBtn.classList.add("llp-playing");
+    }
+
+    pause(report) {
+      const was = this.playing;
+      this.playing = false;
+      this.playBtn.textContent = "▶ Play";
+      this.playBtn.classList.remove("llp-playing");
+      if (report && was) this.sendStep();
+    }
+
+    stepBy(d) {
+      if (!this.model) return;
+      this.pause(false);
+      this.show(Math.min(Math.max(this.frame + d, 0), this.model.frames - 1));
+      this.sendStepSoon();
+    }
+
+    loop(t) {
+      this.measure3d(t);
+      if (this.playing && this.model) {
+        if (this.lastTime !== null) {
+          // Speed is in steps per second; with subsampling one frame covers `stride` steps.
+          const perFrame = this.model.payload.stride || 1;
+          this.pos += ((t - this.lastTime) / 1000) * (this.speed / perFrame);
+        }
+        this.lastTime = t;
+        const last = this.model.frames - 1;
+        if (this.pos >= last) {
+          this.show(last);
+          this.pause(true);
+        } else {
+          this.show(Math.floor(this.pos));
+        }
+      }
+      requestAnimationFrame(this.loop);
+    }
+
+    /**
+     * Draw frame f. Only the moving parts change: on the map the SVG overlay (MapOverlay,
+     * every frame), on the 3-D chart the path, current-point and ✕ traces (request3d).
+     */
+    show(f) {
+      const m = this.model;
+      if (!m) return;
+      f = Math.min(Math.max(f | 0, 0), m.frames - 1);
+      if (f === this.frame) return;
+      this.frame = f;
+      if (!this.overlay.draw(m, f)) this.draw2dTraces(f);
+      this.request3d();
+      this.updateLabels(f);
+    }
+
+    /**
+     * Redraw the 3-D chart now, or as soon as the renderer has had its breather. WebGL
+     * speed varies by orders of magnitude: with a GPU a frame of the scene costs a few ms,
+     * with software rendering (SwiftShader in headless Chromium, or a classroom PC without
+     * GPU acceleration) plotly's surface costs ~300 ms a frame, which would freeze the
+     * map, the controls and the keyboard too. So the cost of each 3-D redraw is measured
+     * (time to the next animation frame) and, when it is high, the 3-D chart is redrawn at
+     * most every 3x that cost; the map and labels stay at full rate and the last frame is
+     * always drawn (a trailing timer), so pausing or scrubbing ends on the exact step.
+     */
+    request3d() {
+      if (!this.ready3d) return; // the scene is still being created; it draws when ready
+      const wait = this.last3d + this.gap3d - performance.now();
+      if (wait <= 0) {
+        clearTimeout(this.timer3d);
+        this.timer3d = null;
+        this.draw3d();
+      } else if (!this.timer3d) {
+        this.timer3d = setTimeout(() => {
+          this.timer3d = null;
+          this.draw3d();
+        }, wait);
+      }
+    }
+
+    /** Measure the last 3-D redraw (called on the first animation frame after it). */
+    measure3d(t) {
+      if (!this.watch3d) return;
+      this.watch3d = false;
+      const cost = t - this.last3d;
+      this.cost3d = cost;
+      this.gap3d = cost > 50 ? Math.min(3 * cost, 1500) : 0;
+    }
+
+    draw3d() {
+      const m = this.model;
+      if (!m || this.frame < 0) return;
+      const f = this.frame;
+      const NONE = [NaN]; // never an empty trace: Plotly drops the WebGL object of empty traces
+      const R = m.runs.length, b = m.base; // ghost traces (before b) never change
+      const x = [], y = [], z = [], idx = [];
+      m.runs.forEach((r, i) => {
+        const k = Math.min(f, r.n - 1);
+        // subarray: zero-copy views; NaN after a divergence (or outside the box) draws nothing.
+        x.push(r.x3.subarray(0, k + 1));
+        y.push(r.y3.subarray(0, k + 1));
+        z.push(r.h.subarray(0, k + 1));
+        idx.push(b + i);
+      });
+      m.runs.forEach((r, i) => {
+        const j = Math.min(f, r.n - 1, r.lastFinite);
+        const on = f < r.divFrame && j >= 0;
+        x.push(on ? [r.x3[j]] : NONE);
+        y.push(on ? [r.y3[j]] : NONE);
+        z.push(on ? [r.h[j]] : NONE);
+        idx.push(b + R + i);
+      });
+      m.runs.forEach((r, i) => {
+        const on = f >= r.divFrame && r.cross3;
+        x.push(on ? r.cross3.x : NONE);
+        y.push(on ? r.cross3.y : NONE);
+        z.push(on ? r.cross3.z : NONE);
+        idx.push(b + 2 * R + 2 + i);
+      });
+      if (!this.update3d(idx, x, y, z)) Plotly.restyle(this.gd3, { x, y, z }, idx);
+      this.last3d = performance.now();
+      this.watch3d = true;
+    }
+
+    /** The map without the overlay (Plotly internals changed): restyle its own traces. */
+    draw2dTraces(f) {
+      const m = this.model;
+      const NONE = [NaN];
+      const R = m.runs.length, b = m.base;
+      const x = [], y = [], idx = [], dx = [], dy = [], dc = [];
+      m.runs.forEach((r, i) => {
+        const k = Math.min(f, r.n - 1);
+        x.push(r.x.subarray(0, k + 1));
+        y.push(r.y.subarray(0, k + 1));
+        idx.push(b + i);
+      });
+      m.runs.forEach((r, i) => {
+        const j = Math.min(f, r.n - 1, r.lastFinite);
+        const on = f < r.divFrame && j >= 0;
+        x.push(on ? [r.x[j]] : NONE);
+        y.push(on ? [r.y[j]] : NONE);
+        idx.push(b + R + i);
+        if (f >= r.divFrame && r.marker) {
+          dx.push(r.marker.x);
+          dy.push(r.marker.y);
+          dc.push(r.color);
+        }
+      });
+      x.push(dx.length ? dx : NONE);
+      y.push(dy.length ? dy : NONE);
+      idx.push(b + 2 * R + 2);
+      Plotly.restyle(this.gd2, { x, y }, idx);
+      const key = dc.join(",");
+      if (this.divKey2 !== key) {
+        this.divKey2 = key;
+        const col = [dc.length ? dc : ["#000"]];
+        Plotly.restyle(this.gd2, { "marker.color": col, "marker.line.color": col }, [b + 2 * R + 2]);
+      }
+    }
+
+    /**
+     * Fast path for the 3-D chart. Plotly.restyle re-processes every trace of a gl3d scene,
+     * the surface included (its mesh and contour lines): ~150 ms a frame in headless
+     * Chromium for a 100 x 100 grid, against ~7 ms without the surface (measured, see
+     * docs/architecture.md). So during playback we hand the new slices to the scene's
+     * existing WebGL trace objects and redraw once. Every piece is feature-checked first;
+     * if anything is missing (another plotly.js version), the caller falls back to
+     * Plotly.restyle, which is always correct, only slower. gd.data is kept in sync, so a
+     * later full redraw (resize, relayout) shows the same frame.
+     */
+    update3d(idx, xs, ys, zs) {
+      if (this.opts.publicApiOnly) return false;
+      const gd = this.gd3;
+      const fl = gd._fullLayout;
+      const scene = fl && fl.scene && fl.scene._scene;
+      if (!scene || !scene.traces || !scene.glplot || !gd._fullData) return false;
+      const objs = [];
+      for (const i of idx) {
+        const full = gd._fullData[i];
+        const obj = full && scene.traces[full.uid];
+        if (!obj || typeof obj.update !== "function" || full.index !== i) return false;
+        objs.push([full, obj]);
+      }
+      idx.forEach((i, n) => {
+        const [full, obj] = objs[n];
+        const user = gd.data[i];
+        user.x = full.x = xs[n];
+        user.y = full.y = ys[n];
+        user.z = full.z = zs[n];
+        full._length = xs[n].length;
+        obj.update(full);
+      });
+      scene.glplot.redraw();
+      this.fastFrames = (this.fastFrames || 0) + 1;
+      return true;
+    }
+
+    updateLabels(f) {
+      const m = this.model;
+      const step = m.stepOf(f);
+      this.slider.value = String(f);
+      this.stepEl.textContent = `step ${step.toLocaleString("en-US")} / ${m.payload.steps.toLocaleString("en-US")}`;
+      m.runs.forEach((r, i) => {
+        const row = this.legendRows[i];
+        const passed = f >= r.divFrame;
+        const k = Math.min(f, r.lastFinite);
+        const text = passed ? `diverged at step ${r.divergedAt.toLocaleString("en-US")}` : `loss ${fmt(k >= 0 ? r.v[k] : NaN)}`;
+        if (text !== row.text) {
+          row.status.textContent = text;
+          row.text = text;
+        }
+        if (passed !== row.diverged) {
+          row.row.classList.toggle("llp-diverged", passed);
+          row.diverged = passed;
+        }
+      });
+    }
+
+    // ------------------------------------------------------------ values to Python
+
+    send(value) {
+      // Strictly increasing across iframe reloads too (a page compares it with the last
+      // seq it handled): milliseconds since the epoch, bumped when two sends share one.
+      this.seq = Math.max(Date.now(), this.seq + 1);
+      if (this.opts.onValue) this.opts.onValue(Object.assign({ seq: this.seq }, value));
+    }
+
+    sendStep() {
+      if (this.model) this.send({ event: "step", step: this.model.stepOf(this.frame) });
+    }
+
+    /** Key presses come in bursts: report the step once the user stops. */
+    sendStepSoon() {
+      clearTimeout(this.stepTimer);
+      this.stepTimer = setTimeout(() => {
+        if (!this.playing) this.sendStep();
+      }, 600);
+    }
+  }
+
+  // ---------------------------------------------------------------- entry points
+
+  let instance = null;
+
+  /**
+   * Render a payload into an element (standalone pages, or the component).
+   * @param {object} payload from figures.player_payload
+   * @param {object} opts {root: HTMLElement (default #llp-root), theme, autoplay, onValue}
+   */
+  function render(payload, opts) {
+    opts = opts || {};
+    const root = opts.root || document.getElementById("llp-root");
+    if (!instance || instance.root !== root) instance = new Player(root, opts);
+    else Object.assign(instance.opts, opts);
+    instance.setPayload(payload, opts.theme);
+    return instance;
+  }
+
+  /**
+   * Speak the Streamlit component protocol (v1, hand-written: streamlit-component-lib's
+   * Streamlit.ts). Every message to the parent carries isStreamlitMessage: true.
+   */
+  function connectStreamlit() {
+    const post = (type, data) =>
+      window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type }, data), "*");
+    let height = null;
+    let sent = null;
+    // Below 720 px of width the charts stack (player.css): give them room by growing the frame.
+    const fitFrame = () => {
+      if (!height) return;
+      const h = window.innerWidth < 720 ? Math.round(height * 1.7) : height;
+      if (h === sent) return;
+      sent = h;
+      document.documentElement.style.setProperty("--llp-height", `${h}px`);
+      post("streamlit:setFrameHeight", { height: h });
+    };
+    window.addEventListener("resize", fitFrame);
+    window.addEventListener("message", (event) => {
+      const msg = event.data;
+      if (!msg || msg.type !== "streamlit:render") return;
+      const args = msg.args || {};
+      if (args.height && args.height !== height) {
+        height = args.height;
+        fitFrame();
+      }
+      let theme = args.theme || null;
+      if (theme === "auto") theme = msg.theme && msg.theme.base === "dark" ? "dark" : "light";
+      try {
+        render(args.payload, {
+          theme, autoplay: !!args.autoplay,
+          onValue: (value) => post("streamlit:setComponentValue", { value, dataType: "json" }),
+        });
+      } catch (err) {
+        document.getElementById("llp-root").textContent = String(err && err.message ? err.message : err);
+        throw err;
+      }
+    });
+    post("streamlit:componentReady", { apiVersion: 1 });
+  }
+
+  // current(): the live player, for tests and for pages that want to drive it.
+  window.LLPlayer = { render, connectStreamlit, decodeArray, prepare, buildFigures, Player, current: () => instance };
+})(window.LLPlayerParts = window.LLPlayerParts || {});
