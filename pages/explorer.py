@@ -76,9 +76,17 @@ with tab_loss:
     log_y = st.toggle(
         "Log scale", value=bool(surface.log_z), help="Plot the loss on a logarithmic axis."
     )
-    st.plotly_chart(figures.loss_figure(runs, log_y=log_y), key="loss_chart")
+    st.plotly_chart(
+        present.style_figure(figures.loss_figure(runs, log_y=log_y), theme),
+        key="loss_chart",
+        theme=None if theme != "auto" else "streamlit",
+    )
 with tab_grad:
-    st.plotly_chart(figures.grad_norm_figure(runs), key="grad_chart")
+    st.plotly_chart(
+        present.style_figure(figures.grad_norm_figure(runs), theme),
+        key="grad_chart",
+        theme=None if theme != "auto" else "streamlit",
+    )
 with tab_dist:
     if surface.minima:
         st.plotly_chart(figures.distance_figure(runs, surface.minima), key="dist_chart")

@@ -315,3 +315,17 @@ def test_formula_undefined_at_the_start_says_so(app_test):
     assert_clean(at)
     assert at.error and "undefined at the start" in at.error[0].value
     assert not at.warning
+
+
+def test_presentation_styles_the_charts_and_keeps_their_axes():
+    from figures import static
+    from ui import present
+
+    fig = {"data": [], "layout": {"yaxis": {"type": "log", "title": "loss"}}}
+    assert present.style_figure(fig, "auto") is fig
+    dark = present.style_figure(fig, "dark")
+    assert dark["layout"]["paper_bgcolor"] == "#0b0f17"
+    assert dark["layout"]["font"]["size"] >= 18
+    assert dark["layout"]["yaxis"]["type"] == "log" and dark["layout"]["yaxis"]["title"] == "loss"
+    assert fig["layout"] == {"yaxis": {"type": "log", "title": "loss"}}  # not mutated
+    assert present.style_figure(static.loss_figure([]), "light")["layout"]["font"]["size"] >= 18
