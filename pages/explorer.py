@@ -25,8 +25,7 @@ with st.sidebar:
         "visible to compare before and after.",
     )
 
-theme = present.apply()
-st.title("Loss Landscape Lab")
+theme = present.apply("Loss Landscape Lab")
 state.show_link_warnings()
 
 try:
@@ -51,7 +50,7 @@ if not runs:
     )
 
 ghosts = state.ghosts(scene) if ghost_trail else ()
-height = 780 if present.is_on() else 640
+height = 660 if present.is_on() else 640
 value = player(compute.payload(scene, ghosts=ghosts), key="explorer", height=height, theme=theme)
 if state.new_player_value(value):
     if value.get("event") == "start":

@@ -44,8 +44,16 @@ def enter_button() -> None:
     )
 
 
-def apply() -> str:
-    """Style the page for presentation and draw its controls; return the player theme.
+def apply(title: str) -> str:
+    """Draw the page title; in presentation mode style the page and draw its controls.
+
+    In presentation mode the title shares one row with the theme switch and "Exit
+    presentation", so the player's Play bar stays in view at 1366 x 768.
+
+    Parameters
+    ----------
+    title : str
+        The page's title.
 
     Returns
     -------
@@ -53,12 +61,15 @@ def apply() -> str:
         "light" or "dark" in presentation mode, "auto" (follow Streamlit's theme) otherwise.
     """
     if not is_on():
+        st.title(title)
         return "auto"
     st.html(_CSS)
-    cols = st.columns([3, 1, 1])
+    cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+    cols[0].title(title)
     theme = cols[1].segmented_control(
         "Theme",
         ["light", "dark"],
+        label_visibility="collapsed",
         default="dark",
         key="presentation_theme",
         help="Dark is easier to read on most projectors.",
