@@ -19,9 +19,9 @@ Run from the repository root:
     learning rates from ``optimizers.suggest_lr``; the share of rows that diverged (and
     so stopped early) is reported with each time.
 
-Both use the analytic NumPy Rosenbrock below (the same formula as the torch loss), so
-they time the engine, not the symbolic surfaces; (a) also times ``run`` on the app's own
-symbolic ``surfaces.get("rosenbrock")``.
+Both use the analytic NumPy Rosenbrock of tests/analytic.py (the same formula as the
+torch loss), so they time the engine, not the symbolic surfaces; (a) also times ``run``
+on the app's own symbolic ``surfaces.get("rosenbrock")``.
 """
 
 import sys
@@ -32,36 +32,13 @@ import numpy as np
 import optimizers
 import surfaces
 from benchmarks.report import median_time, write_section
+from tests.analytic import Rosenbrock
 
 N_STARTS, STEPS, ADAM_LR = 10_000, 300, 1e-2
 GRID, GRID_STEPS = 200, 500
 BASE_LR = 7.6e-4  # surfaces.get("rosenbrock").lr, the suggested plain-GD rate
 REPEATS = 5  # grid runs per optimizer
 ROUNDS = 8  # interleaved rounds of part (a), the first one a warm-up
-
-
-class Rosenbrock:
-    """f = (1 - x)² + 100 (y - x²)², with its gradient and Hessian, vectorized."""
-
-    def value(self, xy):
-        x, y = xy[:, 0], xy[:, 1]
-        return (1 - x) ** 2 + 100 * (y - x * x) ** 2
-
-    def grad(self, xy):
-        x, y = xy[:, 0], xy[:, 1]
-        r = y - x * x
-        g = np.empty_like(xy)
-        g[:, 0] = -2 * (1 - x) - 400 * x * r
-        g[:, 1] = 200 * r
-        return g
-
-    def hessian(self, xy):
-        x, y = xy[:, 0], xy[:, 1]
-        h = np.empty((len(xy), 2, 2))
-        h[:, 0, 0] = 2 - 400 * (y - 3 * x * x)
-        h[:, 0, 1] = h[:, 1, 0] = -400 * x
-        h[:, 1, 1] = 200
-        return h
 
 
 def adam_starts():

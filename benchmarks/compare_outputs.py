@@ -8,8 +8,11 @@ Run it in two checkouts (e.g. before and after a restructuring) and diff the out
 
 It only reads public interfaces that existed before and after: the player payload of the
 explorer's default scene and of every lesson's first preset, the step inspector's update
-blocks of the default runs, the trajectories' CSV and JSON exports, and the heights the
-PNG snapshot draws (as a hash of the rendered frame).
+blocks of the default runs, the trajectories' CSV and JSON exports, the heights the
+PNG snapshot draws (as a hash of the rendered frame), the static figures (loss, gradient
+norm, distance) of the default runs, every lesson's charts on its first preset, and the
+analysis figures (contour, step arrows, basin map in both modes, sweep, learning-rate
+curves) drawn from fixed inputs.
 """
 
 import hashlib
@@ -21,8 +24,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path.cwd()))
 
+import figures  # noqa: E402
 import optimizers  # noqa: E402
-from figures import export, inspector, player_payload  # noqa: E402
+from figures import analysis, export, inspector, player_payload  # noqa: E402
+from figures import sweeps as sweep_figures  # noqa: E402
 from ui import lessons  # noqa: E402
 from ui import scene as sc  # noqa: E402
 
@@ -80,6 +85,56 @@ def _inspector(scene):
     return blocks
 
 
+def _figures(default, surface, xs, ys, z, runs):
+    """Fingerprints of the static and analysis figures (figure builders only)."""
+    out = {
+        "loss figure": figures.loss_figure(runs),
+        "grad norm figure": figures.grad_norm_figure(runs),
+        "distance figure": figures.distance_figure(runs, surface.minima),
+    }
+    domain = surface.domain
+    out["contour figure"] = analysis.contour_figure(
+        xs, ys, z, domain=domain, log_z=surface.log_z, z_clip=surface.z_clip,
+        points=[{"x": x, "y": y, "kind": "minimum"} for x, y in surface.minima], title="contour",
+    )  # fmt: skip
+    arrows = [
+        {"label": r.label, "color": r.color, "path": r.points[:11], "point": r.points[9],
+         "grad": r.points[9] - r.points[10], "update": r.points[10] - r.points[9]}
+        for r in runs
+    ]  # fmt: skip
+    out["step figure"] = analysis.step_figure(
+        xs, ys, z, arrows, domain=domain, grad_scale=2.0, update_scale=0.5, title="step"
+    )
+    rng = np.random.default_rng(0)
+    label = rng.integers(-2, 2, size=(12, 16))
+    steps = np.where(label >= 0, rng.integers(1, 90, size=label.shape), -1)
+    final = rng.normal(size=(12, 16, 2))
+    bx, by = np.linspace(-2, 2, 16), np.linspace(-1, 1, 12)
+    for mode in ("minimum", "steps"):
+        out[f"basin figure {mode}"] = analysis.basin_figure(
+            label, steps, final, bx, by, [(-1.0, 0.0), (1.0, 0.5)],
+            domain=((-2, 2), (-1, 1)), mode=mode, title="basins",
+        )  # fmt: skip
+    values = rng.lognormal(size=(5, 7))
+    diverged = rng.random(size=(5, 7)) < 0.2
+    values[diverged] = np.nan
+    lrs, ys2 = np.geomspace(1e-3, 1, 7), np.linspace(0.1, 0.9, 5)
+    out["sweep figure"] = sweep_figures.sweep_figure(
+        values, lrs, ys2, diverged, x_label="lr", y_label="momentum", z_label="loss",
+        log_z=True, best=(2, 3), title="sweep",
+    )  # fmt: skip
+    out["lr curves figure"] = sweep_figures.lr_curves_figure(
+        [{"label": "a", "color": "#1f77b4", "lrs": lrs, "final_loss": values[0],
+          "diverged": diverged[0], "best": 1}],
+        title="curves",
+    )  # fmt: skip
+    for lesson in lessons.LESSONS:
+        first = next(iter(lesson.presets.values()))
+        for chart in lesson.charts:
+            out[f"lesson {lesson.number} chart {chart.title}"] = chart.build(first, lessons.CORE)
+    return {name: _digest(fig) for name, fig in out.items()}
+
+
 def main():
     """Print one JSON object of fingerprints."""
     out = {}
@@ -94,6 +149,7 @@ def main():
         minima=surface.minima, title=surface.title, log_z=surface.log_z, size=(320, 160),
     )  # fmt: skip
     out["png snapshot"] = hashlib.sha256(png).hexdigest()[:16]
+    out.update(_figures(default, surface, xs, ys, z, runs))
     for lesson in lessons.LESSONS:
         first = next(iter(lesson.presets.values()))
         out[f"lesson {lesson.number} payload"] = _digest(_payload(first)[0])

@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
+from figures.layout import map_layout
 from figures.scale import ZScale
-from figures.static import FONT
 
 # The player's muted light scale, so the analysis maps look like the explorer's map and
 # the saturated run colours stand out on them.
@@ -50,20 +50,6 @@ KIND_MARKERS = {
     "saddle": ("x", "#1f1f1f"),
     "degenerate": ("circle-open", "#7f7f7f"),
 }
-
-
-def _base_layout(title, *, height, xlabel="x", ylabel="y"):
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"} if title else None,
-        "font": FONT,
-        "height": height,
-        "margin": {"l": 56, "r": 16, "t": 44 if title else 16, "b": 48},
-        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
-        "yaxis": {"title": {"text": ylabel}, "zeroline": False},
-        "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.16, "x": 0, "yanchor": "top"},
-        "plot_bgcolor": "#ffffff",
-    }
 
 
 def _equal_axes(layout, domain):
@@ -211,7 +197,7 @@ def contour_figure(
                 "hovertemplate": "%{text}<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
             }
         )
-    layout = _base_layout(title, height=height)
+    layout = map_layout(title, height=height)
     layout["showlegend"] = bool(by_kind)
     _equal_axes(layout, domain)
     return {"data": data, "layout": layout}
@@ -369,7 +355,7 @@ def step_figure(
                 "hoverinfo": "skip",
             }
         )
-    layout = _base_layout(title, height=height)
+    layout = map_layout(title, height=height)
     layout["annotations"] = annotations
     _equal_axes(layout, view or domain)
     return {"data": data, "layout": layout}
@@ -547,7 +533,7 @@ def basin_figure(
                 "showlegend": False,
             }
         )
-    layout = _base_layout(title, height=height)
+    layout = map_layout(title, height=height)
     layout["margin"]["b"] = 40
     layout["legend"] = {
         "orientation": "h",

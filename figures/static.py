@@ -10,22 +10,8 @@ import math
 
 import numpy as np
 
+from figures.layout import base_layout
 from figures.payload import as_run
-
-FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 14}
-
-
-def _layout(title, xlabel, ylabel, *, log_y=False, height=320):
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"} if title else None,
-        "font": FONT,
-        "height": height,
-        "margin": {"l": 64, "r": 16, "t": 44 if title else 16, "b": 48},
-        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
-        "yaxis": {"title": {"text": ylabel}, "type": "log" if log_y else "linear"},
-        "hovermode": "x unified",
-        "legend": {"orientation": "h", "y": -0.25, "x": 0},
-    }
 
 
 def _line_figure(runs, series, title, ylabel, *, log_y=False):
@@ -66,7 +52,7 @@ def _line_figure(runs, series, title, ylabel, *, log_y=False):
                         "hoverinfo": "skip",
                     }
                 )
-    return {"data": data, "layout": _layout(title, "step", ylabel, log_y=log_y)}
+    return {"data": data, "layout": base_layout(title, "step", ylabel, height=320, log_y=log_y)}
 
 
 def loss_figure(runs, log_y=False, *, title="Loss"):
@@ -132,7 +118,10 @@ def distance_figure(runs, minima, *, log_y=True, title="Distance to the nearest 
     runs = [as_run(r) for r in runs]
     mins = np.asarray([m[:2] for m in minima], dtype=np.float64).reshape(-1, 2)
     if mins.shape[0] == 0:
-        return {"data": [], "layout": _layout(f"{title}: no known minimum", "step", "distance")}
+        layout = base_layout(
+            f"{title}: no known minimum", "step", "distance", height=320, log_y=False
+        )
+        return {"data": [], "layout": layout}
     dists = [
         np.sqrt(((r.points[:, None, :] - mins[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
         for r in runs
@@ -174,17 +163,11 @@ def line_chart(series, *, ylabel, xlabel="step", log_y=False, y_range=None, heig
                 "hovertemplate": "%{y:.4g}",
             }
         )
-    yaxis = {"title": {"text": ylabel}, "type": "log" if log_y else "linear"}
+    layout = base_layout(
+        None, xlabel, ylabel, height=height, left=60, right=12, top=12, bottom=40,
+        log_y=log_y, legend_y=-0.28,
+    )  # fmt: skip
     if y_range is not None:
         lo, hi = y_range
-        yaxis["range"] = [math.log10(lo), math.log10(hi)] if log_y else [lo, hi]
-    layout = {
-        "font": FONT,
-        "height": height,
-        "margin": {"l": 60, "r": 12, "t": 12, "b": 40},
-        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
-        "yaxis": yaxis,
-        "hovermode": "x unified",
-        "legend": {"orientation": "h", "y": -0.28, "x": 0},
-    }
+        layout["yaxis"]["range"] = [math.log10(lo), math.log10(hi)] if log_y else [lo, hi]
     return {"data": data, "layout": layout}

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from figures.analysis import _base_layout
+from figures.layout import map_layout
 
 
 def sweep_figure(
@@ -168,7 +168,7 @@ def sweep_figure(
                 "hoverinfo": "skip",
             }
         )
-    layout = _base_layout(title, height=height, xlabel=x_label, ylabel=y_label or "")
+    layout = map_layout(title, height=height, xlabel=x_label, ylabel=y_label or "")
     step_x = max(1, math.ceil(nx / 10))
     step_y = max(1, math.ceil(ny / 12))
     layout["xaxis"].update(
@@ -268,7 +268,7 @@ def lr_curves_figure(curves, *, title="", height=380, log_y=True):
                     "showlegend": False,
                 }
             )
-    layout = _base_layout(title, height=height, xlabel="learning rate", ylabel="final loss")
+    layout = map_layout(title, height=height, xlabel="learning rate", ylabel="final loss")
     layout["xaxis"]["type"] = "log"
     layout["yaxis"]["type"] = "log" if log_y else "linear"
     layout["hovermode"] = "closest"

@@ -5,7 +5,8 @@ Every optimizer works on (N, 2) arrays: N start points moved at once. Build one 
 """
 
 # Importing the modules registers their optimizers; this order is the order of names().
-from . import sgd, adaptive, adam, after_adam, newton  # noqa: F401, I001
+from . import sgd, adaptive, adam, radam, after_adam, newton  # noqa: F401, I001
+from . import adan, prodigy, schedulefree, shampoo, muon, lookahead  # noqa: F401, I001
 from .base import EmptyState, HParam, Optimizer
 from .registry import OptimizerSpec, make, names, spec, suggest_lr
 from .runner import MAX_STEPS, MAX_WORK, Trajectory, run

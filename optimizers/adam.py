@@ -1,19 +1,27 @@
-"""The Adam family as torch.optim has it: Adam, AdamW, Adamax, NAdam, RAdam.
+"""The Adam family as torch.optim has it: Adam, AdamW, Adamax, NAdam.
 
-AdaBelief and Lion are in ``after_adam.py``.
+RAdam is in ``radam.py``; AdaBelief and Lion are in ``after_adam.py``.
 
 State fields follow optax: ``mu`` = m_t (moving average of g), ``nu`` = v_t (moving
 average of g²), ``count`` = t. ``derived(state)`` adds the bias-corrected ``mu_hat`` =
 m̂_t and ``nu_hat`` = v̂_t for the step inspector.
 """
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 
 from .base import Optimizer, algorithm_box, flag, hparam
-from .explain import Eq, adaptive_step, decayed_grad, fmt_num, moment_eqs, par, theta_eq
+from .explain import (
+    Eq,
+    adaptive_step,
+    bias_corrected,
+    decayed_grad,
+    fmt_num,
+    moment_eqs,
+    par,
+    theta_eq,
+)
 from .moments import add_weight_decay, ema_sq, lerp
 from .registry import (
     AMSGRAD,
@@ -23,7 +31,6 @@ from .registry import (
     LR,
     WEIGHT_DECAY,
     normalized_lr,
-    rectified_lr,
     register,
 )
 from .sgd import GRADIENT, WEIGHT_DECAY_STEP
@@ -51,14 +58,6 @@ class NAdamState(NamedTuple):
 
     count: int
     mu_product: float
-    mu: np.ndarray
-    nu: np.ndarray
-
-
-class RAdamState(NamedTuple):
-    """RAdam: the same moments as Adam."""
-
-    count: int
     mu: np.ndarray
     nu: np.ndarray
 
@@ -147,29 +146,6 @@ NADAM_LATEX = algorithm_box(
     ],
 )
 
-RADAM_LATEX = algorithm_box(
-    ADAM_INPUTS,
-    MOMENTS_INIT + r",\ \rho_\infty \leftarrow 2 / (1 - \beta_2) - 1",
-    [
-        GRADIENT,
-        *WEIGHT_DECAY_STEP,
-        FIRST_MOMENT,
-        SECOND_MOMENT,
-        r"\hat m_t \leftarrow m_t / (1 - \beta_1^t)",
-        r"\rho_t \leftarrow \rho_\infty - 2 t \beta_2^t / (1 - \beta_2^t)",
-        r"\textbf{if}\: \rho_t > 5",
-        (
-            2,
-            r"r_t \leftarrow \sqrt{\frac{(\rho_t - 4)(\rho_t - 2) \rho_\infty}"
-            r"{(\rho_\infty - 4)(\rho_\infty - 2) \rho_t}}",
-        ),
-        (2, r"l_t \leftarrow \sqrt{1 - \beta_2^t} / \big(\sqrt{v_t} + \epsilon\big)"),
-        (2, r"\theta_t \leftarrow \theta_{t-1} - \gamma \hat m_t \, l_t \, r_t"),
-        r"\textbf{else}",
-        (2, r"\theta_t \leftarrow \theta_{t-1} - \gamma \hat m_t \text{ (momentum SGD)}"),
-    ],
-)
-
 
 def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_correction):
     """Build Adam (L2 decay in the gradient) or AdamW (``decoupled`` decay)."""
@@ -236,24 +212,8 @@ def _rule_adam(c):
         v_sym = r"v_t^{max}"
     if hp.get("bias_correction", True):
         m_hat, v_hat = m / (1 - b1**t), v_used / (1 - b2**t)
-        eqs.append(
-            Eq(
-                r"\hat m_t",
-                r"m_t / (1 - \beta_1^t)",
-                rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
-                m_hat,
-                "mu_hat",
-            )
-        )
-        eqs.append(
-            Eq(
-                r"\hat v_t",
-                rf"{v_sym} / (1 - \beta_2^t)",
-                rf"{fmt_num(v_used)} / (1 - {par(b2)}^{{{t}}})",
-                v_hat,
-                "nu_hat",
-            )
-        )
+        eqs.append(bias_corrected(r"\hat m_t", "m_t", m, b1, r"\beta_1", t, "mu_hat"))
+        eqs.append(bias_corrected(r"\hat v_t", v_sym, v_used, b2, r"\beta_2", t, "nu_hat"))
     else:
         m_hat, v_hat = m, v_used
     sym, num, value = adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")
@@ -341,73 +301,6 @@ def _rule_nadam(c):
         ),
         theta_eq(c, *adaptive_step(c, m_hat, v_hat, num_sym=r"\hat m_t", den_sym=r"\hat v_t")),
     ]
-    return eqs
-
-
-def _rule_radam(c):
-    hp, i, t, eqs = c["hp"], c["i"], c["t"], []
-    g = decayed_grad(c, eqs, hp.get("weight_decay", 0.0))
-    lr, th, eps, b1, b2 = c["lr"], c["theta_prev"][i], hp["eps"], hp["beta1"], hp["beta2"]
-    more, m, v = moment_eqs(c, g, b1, b2)
-    eqs += more
-    m_hat = m / (1 - b1**t)
-    eqs.append(
-        Eq(
-            r"\hat m_t",
-            r"m_t / (1 - \beta_1^t)",
-            rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
-            m_hat,
-            "mu_hat",
-        )
-    )
-    rho_inf = 2 / (1 - b2) - 1
-    rho = rho_inf - 2 * t * b2**t / (1 - b2**t)
-    eqs.append(
-        Eq(
-            r"\rho_t",
-            r"\rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t}",
-            rf"{fmt_num(rho_inf)} - \frac{{2 \cdot {t} \cdot {par(b2)}^{{{t}}}}}"
-            rf"{{1 - {par(b2)}^{{{t}}}}}",
-            rho,
-            "rho_t",
-        )
-    )
-    if rho > 5:
-        r = math.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
-        ell = math.sqrt(1 - b2**t) / (math.sqrt(v) + eps)
-        eqs += [
-            Eq(
-                "r_t",
-                r"\sqrt{\frac{(\rho_t - 4)(\rho_t - 2) \rho_\infty}"
-                r"{(\rho_\infty - 4)(\rho_\infty - 2) \rho_t}}",
-                rf"\sqrt{{\frac{{({fmt_num(rho)} - 4)({fmt_num(rho)} - 2) "
-                rf"\cdot {fmt_num(rho_inf)}}}"
-                rf"{{({fmt_num(rho_inf)} - 4)({fmt_num(rho_inf)} - 2) \cdot {fmt_num(rho)}}}}}",
-                r,
-            ),
-            Eq(
-                "l_t",
-                r"\frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon}",
-                rf"\frac{{\sqrt{{1 - {par(b2)}^{{{t}}}}}}}"
-                rf"{{\sqrt{{{fmt_num(v)}}} + {fmt_num(eps)}}}",
-                ell,
-            ),
-            theta_eq(
-                c,
-                r"\theta_{t-1} - \gamma \, \hat m_t \, l_t \, r_t",
-                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(m_hat)} \cdot {par(ell)} \cdot {par(r)}",
-                th - lr * m_hat * ell * r,
-            ),
-        ]
-    else:
-        eqs.append(
-            theta_eq(
-                c,
-                r"\theta_{t-1} - \gamma \hat m_t \quad (\rho_t \le 5 \text{: SGD step})",
-                rf"{fmt_num(th, 7)} - {par(lr)} \cdot {par(m_hat)}",
-                th - lr * m_hat,
-            )
-        )
     return eqs
 
 
@@ -642,82 +535,3 @@ def nadam(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, momentum_
         return {"nu_hat": state.nu / (1 - beta2**state.count)}
 
     return Optimizer("nadam", hp, init, update, derived=derived)
-
-
-@register(
-    "radam",
-    inspector=_rule_radam,
-    color="#17becf",
-    sweep_axis="beta1",
-    title="RAdam",
-    summary="Adam that takes plain momentum steps until the variance estimate is "
-    "trustworthy (ρ_t > 5), then rectifies the adaptive step: a built-in warmup.",
-    latex=RADAM_LATEX,
-    hparams={
-        "lr": LR,
-        "beta1": BETA1,
-        "beta2": BETA2,
-        "eps": EPS,
-        "weight_decay": WEIGHT_DECAY,
-    },
-    lr_rule=rectified_lr,
-    torch_name="RAdam",
-)
-def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
-    """RAdam, exactly as ``torch.optim.RAdam``.
-
-    Parameters
-    ----------
-    lr : float
-        Base learning rate γ.
-    beta1, beta2 : float
-        Decays of the first and second moment averages.
-    eps : float
-        ε added to √v (no bias correction inside the root: it is in l_t).
-    weight_decay : float
-        L2 penalty λ added to the gradient.
-
-    Returns
-    -------
-    Optimizer
-    """
-    hp = dict(locals())
-    rho_inf = 2 / (1 - beta2) - 1
-
-    def rho(count):
-        return rho_inf - 2 * count * (beta2**count) / (1 - beta2**count)
-
-    def init(params):
-        zeros = np.zeros_like(params)
-        return RAdamState(0, zeros, zeros)
-
-    def update(grads, state, params, lr, hess=None):
-        count = state.count + 1
-        g = add_weight_decay(grads, params, weight_decay)
-        mu = lerp(state.mu, g, 1 - beta1)
-        nu = ema_sq(state.nu, g, beta2)
-        bias2 = 1 - beta2**count
-        step = mu / (1 - beta1**count)
-        step *= lr
-        rho_t = rho(count)
-        if rho_t > 5.0:
-            rect = (
-                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-            ) ** 0.5
-            adaptive = np.sqrt(nu)
-            adaptive += eps
-            np.reciprocal(adaptive, out=adaptive)  # torch: scalar / tensor = reciprocal * scalar
-            adaptive *= bias2**0.5
-            step *= adaptive
-            step *= rect
-        return -step, RAdamState(count, mu, nu)
-
-    def derived(state):
-        count = state.count
-        return {
-            "mu_hat": state.mu / (1 - beta1**count),
-            "nu_hat": state.nu / (1 - beta2**count),
-            "rho_t": rho(count),
-        }
-
-    return Optimizer("radam", hp, init, update, derived=derived)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .adam import FIRST_MOMENT
 from .base import Optimizer, algorithm_box
-from .explain import Eq, adaptive_step, fmt_num, par, theta_eq
+from .explain import Eq, adaptive_step, bias_corrected, fmt_num, par, theta_eq
 from .moments import ema
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, normalized_lr, register, sign_lr
 from .sgd import GRADIENT
@@ -84,20 +84,8 @@ def _rule_adabelief(c):
             s,
             "s",
         ),
-        Eq(
-            r"\hat m_t",
-            r"m_t / (1 - \beta_1^t)",
-            rf"{fmt_num(m)} / (1 - {par(b1)}^{{{t}}})",
-            m_hat,
-            "mu_hat",
-        ),
-        Eq(
-            r"\hat s_t",
-            r"s_t / (1 - \beta_2^t)",
-            rf"{fmt_num(s)} / (1 - {par(b2)}^{{{t}}})",
-            s_hat,
-            "s_hat",
-        ),
+        bias_corrected(r"\hat m_t", "m_t", m, b1, r"\beta_1", t, "mu_hat"),
+        bias_corrected(r"\hat s_t", "s_t", s, b2, r"\beta_2", t, "s_hat"),
         theta_eq(c, *adaptive_step(c, m_hat, s_hat, num_sym=r"\hat m_t", den_sym=r"\hat s_t")),
     ]
 

@@ -87,6 +87,39 @@ def decayed_grad(c, eqs, weight_decay):
     return new
 
 
+def bias_corrected(sym, raw, value, beta, beta_sym, t, key):
+    """Return the equation ``x̂_t = x_t / (1 − β^t)`` with its numbers.
+
+    Parameters
+    ----------
+    sym : str
+        LaTeX of the corrected quantity (m̂_t, v̂_t, ŝ_t).
+    raw : str
+        LaTeX of the raw moment (``"m_t"``, ``r"v_t^{max}"``).
+    value : float
+        The raw moment's value.
+    beta : float
+        Its decay.
+    beta_sym : str
+        LaTeX of the decay (β₁ or β₂).
+    t : int
+        The step.
+    key : str
+        The internals key the value is checked against (``"mu_hat"``).
+
+    Returns
+    -------
+    Eq
+    """
+    return Eq(
+        sym,
+        rf"{raw} / (1 - {beta_sym}^t)",
+        rf"{fmt_num(value)} / (1 - {par(beta)}^{{{t}}})",
+        value / (1 - beta**t),
+        key,
+    )
+
+
 def moment_eqs(c, g, beta1, beta2):
     """Return the m_t and v_t equations of the Adam-like rules, with m_t and v_t."""
     i = c["i"]

@@ -5,6 +5,8 @@ trajectories agree with torch to rounding (about 1e-15 per step) rather than mer
 exact arithmetic. Every function returns a new array and leaves its inputs alone.
 """
 
+import numpy as np
+
 
 def add_weight_decay(grads, params, weight_decay):
     """Return ``g + λθ`` (L2 weight decay folded into the gradient), or ``g`` if λ = 0.
@@ -80,3 +82,41 @@ def ema(mu, grads, decay):
     out = grads * (1.0 - decay)
     out += decay * mu
     return out
+
+
+_SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for float64
+
+
+def _two_product(a, b):
+    """Return ``p, e`` with ``p = fl(a b)`` and ``p + e = a b`` exactly (Dekker)."""
+    p = a * b
+    ca, cb = _SPLIT * a, _SPLIT * b
+    a_hi = ca - (ca - a)
+    b_hi = cb - (cb - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return p, e
+
+
+def fma(a, b, c):
+    """Return ``a b + c`` with one rounding, as torch's fused CPU kernels compute it.
+
+    torch's ``add(x, alpha=a)``, ``addcmul`` and ``addcdiv`` use fused multiply-adds;
+    NumPy has none. Dekker's exact product plus a compensated sum reproduces the fused
+    result (a last-bit difference remains possible in rare ties), which keeps methods
+    whose scalars feed back into the step (Prodigy's d) bit-close to the reference.
+
+    Parameters
+    ----------
+    a, b, c : ndarray or float
+        Broadcastable float64 operands.
+
+    Returns
+    -------
+    ndarray
+    """
+    p, e = _two_product(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    s = p + c
+    bp = s - p
+    t = (p - (s - bp)) + (c - bp)
+    return s + (t + e)

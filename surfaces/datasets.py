@@ -26,6 +26,8 @@ import functools
 import numpy as np
 import sympy as sp
 
+from optimizers.base import solve2
+
 from . import analysis, core
 from .core import Derivatives, Entry, Surface, SurfaceInfo, param
 
@@ -223,7 +225,7 @@ def build_logistic(n_samples, noise, seed, l2):
 def _newton_minimum(fns):
     w = np.zeros((1, 2))
     for _ in range(50):  # strictly convex and smooth: Newton converges from 0
-        step = np.linalg.solve(fns.hessian(w)[0], fns.grad(w)[0])
+        step = solve2(fns.hessian(w)[0], fns.grad(w)[0])
         w = w - step
         if np.hypot(*step) < 1e-14:
             break

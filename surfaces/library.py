@@ -78,12 +78,23 @@ BUILTINS: dict[str, Builtin] = {
         title="Narrow canyon",
         description="A long, narrow ravine with steep walls and an almost flat floor. Plain "
         "GD zig-zags between the walls and crawls along the floor; momentum and Adam run "
-        "down the floor. The steepness is the condition number.",
-        f=lambda x, y, steepness: (x**2 + steepness * y**2) / 20,
+        "down the floor. The steepness is the condition number. Turn it by an angle and "
+        "the per-coordinate methods (Adam, RMSprop, Lion) change; GD, momentum, Shampoo "
+        "and Muon only turn with it.",
+        f=lambda x, y, steepness, angle: (
+            (
+                (cos(angle * pi / 180) * x + sin(angle * pi / 180) * y) ** 2
+                + steepness * (-sin(angle * pi / 180) * x + cos(angle * pi / 180) * y) ** 2
+            )
+            / 20
+        ),
         params={
             "steepness": param(
                 50.0, 1.0, 500.0, "How many times more curved the walls are than the floor."
-            )
+            ),
+            "angle": param(
+                0.0, 0.0, 90.0, "Rotation of the canyon, in degrees (counter-clockwise)."
+            ),
         },
         domain=((-6, 6), (-2, 2)),
         start=(-5.5, 1.0),
@@ -109,6 +120,31 @@ BUILTINS: dict[str, Builtin] = {
         minima=[(0, 0)],
         source="Nocedal & Wright 2006, Numerical Optimization, section 3.3; minimum by inspection",
         lr_target=1.8,
+    ),
+    "d2l_elongated": Builtin(
+        title="d2l's f = 0.1x² + 2y²",
+        description="The elongated bowl of Dive into Deep Learning's momentum section: "
+        "curvatures 0.2 and 4, condition number 20. From (-5, -2) GD with lr 0.4 crawls "
+        "along x and oscillates in y; lr 0.6 diverges in y, which momentum 0.5 repairs.",
+        f=lambda x, y: x**2 / 10 + 2 * y**2,
+        domain=((-6, 6), (-3, 3)),
+        start=(-5.0, -2.0),
+        minima=[(0, 0)],
+        source="Zhang, Lipton, Li & Smola, Dive into Deep Learning, section 12.6 (Momentum); "
+        "minimum by inspection",
+        lr_target=1.6,
+    ),
+    "d2l_bowl": Builtin(
+        title="d2l's f = x² + 2y²",
+        description="The bowl of Dive into Deep Learning's gradient-descent section, "
+        "started at (-5, -2) with lr 0.1 there: curvatures 2 and 4.",
+        f=lambda x, y: x**2 + 2 * y**2,
+        domain=((-6, 6), (-3, 3)),
+        start=(-5.0, -2.0),
+        minima=[(0, 0)],
+        source="Zhang, Lipton, Li & Smola, Dive into Deep Learning, section 12.3 (Gradient "
+        "Descent); minimum by inspection",
+        lr_target=0.4,
     ),
     "rosenbrock": Builtin(
         title="Rosenbrock's banana",

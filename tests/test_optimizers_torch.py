@@ -2,7 +2,8 @@
 
 The references are in tests/fixtures/torch_trajectories.json, made once by
 tests/fixtures/make_torch_fixtures.py (torch is not needed to run these tests). The two
-surfaces are written here in NumPy exactly as the script writes them in torch.
+surfaces are written in NumPy exactly as the script writes them in torch (Rosenbrock in
+tests/analytic.py, shared with the engine benchmark; the rotated quadratic here).
 """
 
 import json
@@ -14,21 +15,11 @@ import numpy as np
 import pytest
 
 import optimizers
+from tests.analytic import Rosenbrock
 
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "torch_trajectories.json").read_text())
 TORCH_NAMED = [n for n in optimizers.names() if optimizers.spec(n).torch_name]
 TOLERANCE = 1e-10
-
-
-class Rosenbrock:
-    def value(self, xy):
-        x, y = xy[:, 0], xy[:, 1]
-        return (1 - x) ** 2 + 100 * (y - x * x) ** 2
-
-    def grad(self, xy):
-        x, y = xy[:, 0], xy[:, 1]
-        r = y - x * x
-        return np.stack([-2 * (1 - x) - 400 * x * r, 200 * r], axis=1)
 
 
 class RotatedQuadratic:

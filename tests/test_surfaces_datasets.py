@@ -6,21 +6,9 @@ import sympy as sp
 
 import surfaces
 from surfaces import datasets
+from tests.test_surfaces import fd_grad, random_points
 
 DATASETS = ["linear_regression", "logistic_regression"]
-
-
-def random_points(surface, n=25, seed=0):
-    (x0, x1), (y0, y1) = surface.domain
-    rng = np.random.default_rng(seed)
-    return np.stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)], axis=1)
-
-
-def fd_grad(fn, xy, h):
-    ex, ey = np.array([h, 0.0]), np.array([0.0, h])
-    return np.stack(
-        [(fn(xy + ex) - fn(xy - ex)) / (2 * h), (fn(xy + ey) - fn(xy - ey)) / (2 * h)], -1
-    )
 
 
 def assert_matches_fd(surface, xy, rtol=1e-5):

@@ -31,6 +31,15 @@ def state(frame):
     return frame.evaluate(STATE)
 
 
+def trace_types(frame):
+    """Return the Plotly trace types of both charts, ``{"d3": [...], "d2": [...]}``."""
+    return frame.evaluate(
+        """() => { const P = LLPlayer.current();
+                   return { d3: P.gd3.data.map((t) => t.type),
+                            d2: P.gd2.data.map((t) => t.type) }; }"""
+    )
+
+
 def step_of(st):
     """Return the step number shown in the player's "step k / n" label."""
     return int(re.match(r"step ([\d,]+) /", st["step"]).group(1).replace(",", ""))

@@ -13,6 +13,7 @@ from player_helpers import (
     focus_player,
     state,
     step_of,
+    trace_types,
     wait_until,
 )
 
@@ -22,11 +23,7 @@ pytestmark = pytest.mark.browser
 def test_default_race_renders_on_both_charts(open_app, app_url, player_frame, screenshot):
     page = open_app(app_url)
     frame = player_frame(page)
-    traces = frame.evaluate(
-        """() => { const P = LLPlayer.current();
-                   return { d3: P.gd3.data.map((t) => t.type),
-                            d2: P.gd2.data.map((t) => t.type) }; }"""
-    )
+    traces = trace_types(frame)
     assert traces["d3"][0] == "surface" and traces["d3"].count("scatter3d") >= 4
     assert traces["d2"][0] == "contour"
     assert frame.locator(".llp-3d canvas").count() >= 1

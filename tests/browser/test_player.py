@@ -12,9 +12,11 @@ import pytest
 from player_helpers import (
     CAMERA,
     assert_same_camera,
+    drag_camera,
     focus_player,
     state,
     step_of,
+    trace_types,
     wait_until,
 )
 
@@ -30,11 +32,7 @@ def test_scene_renders_3d_and_contour_with_paths(
 ):
     page = open_app(player_app_url)
     frame = player_frame(page)
-    traces = frame.evaluate(
-        """() => { const P = LLPlayer.current();
-                   return { d3: P.gd3.data.map((t) => t.type),
-                            d2: P.gd2.data.map((t) => t.type) }; }"""
-    )
+    traces = trace_types(frame)
     assert traces["d3"][0] == "surface" and traces["d3"].count("scatter3d") >= 6
     assert traces["d2"][0] == "contour"
     # The WebGL scene and the map's SVG are really on screen.
@@ -129,20 +127,7 @@ def test_public_api_fallbacks_draw_the_same_frame(open_app, player_app_url, play
 def test_camera_survives_play_scrub_and_reruns(open_app, player_app_url, player_frame, screenshot):
     page = open_app(player_app_url)
     frame = player_frame(page)
-    before = frame.evaluate(CAMERA)
-    # Rotate the 3-D view with the mouse, as a user would.
-    box = frame.locator(".llp-3d").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx, cy)
-    page.mouse.down()
-    page.mouse.move(cx + 140, cy + 50, steps=12)
-    page.mouse.up()
-    user = wait_until(
-        lambda: (
-            (c := frame.evaluate(CAMERA)) and c["layout"]["eye"] != before["layout"]["eye"] and c
-        ),
-        what="the drag to change the camera",
-    )
+    user = drag_camera(page, frame)
     assert_same_camera(user["layout"], user["gl"])
     frame.evaluate("() => { window.__sameDocument = true; }")
 
