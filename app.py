@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import state
 from ui.icon import app_icon
 
 st.set_page_config(
@@ -29,4 +30,12 @@ PAGES = {
     ],
 }
 
-st.navigation(PAGES).run()
+LESSONS = PAGES["Learn"][0]
+
+page = st.navigation(PAGES)
+if page.url_path != LESSONS.url_path:
+    # Every page's address links to what it shows: the scene it opens on (a lesson's address
+    # is its number, which the lessons page writes itself). Read before writing, so a shared
+    # link to any page opens its scene.
+    state.sync_url(state.current_scene())
+page.run()

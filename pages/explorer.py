@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 import figures
@@ -18,13 +19,13 @@ with st.sidebar:
     present.enter_button()
     ghost_trail = st.toggle(
         "Ghost trail",
-        value=True,
+        value=False,
         key="ghost_trail",
-        help="After a change, the previous paths stay faintly visible to compare before and after.",
+        help="After a change, the previous paths of the runs still racing stay faintly "
+        "visible to compare before and after.",
     )
 
-theme = present.apply()
-st.title("Loss Landscape Lab")
+theme = present.apply("Loss Landscape Lab")
 state.show_link_warnings()
 
 try:
@@ -32,6 +33,13 @@ try:
     runs = compute.runs(scene)
 except ValueError as err:  # FormulaError or a bad hyperparameter: say what, never a traceback
     st.error(f"**That can't be drawn yet.** {err}")
+    st.stop()
+start = scene.start_point(surface)
+if not np.isfinite(surface.value(np.array([start], dtype=float))).all():
+    st.error(
+        f"**f is undefined at the start ({start[0]:.4g}, {start[1]:.4g}).** Pick another start "
+        "under **Run settings** or click on the contour map."
+    )
     st.stop()
 
 st.caption(f"**{surface.title}.** {surface.description}")
@@ -42,11 +50,13 @@ if not runs:
     )
 
 ghosts = state.ghosts(scene) if ghost_trail else ()
-height = 780 if present.is_on() else 640
+height = 660 if present.is_on() else 640
 value = player(compute.payload(scene, ghosts=ghosts), key="explorer", height=height, theme=theme)
 if state.new_player_value(value):
     if value.get("event") == "start":
-        state.set_scene(replace(scene, start=tuple(value["start"])), reset_widgets=True)
+        # A click is a pixel: three significant figures say where it was, not 16 digits.
+        start = tuple(sc.round_sig(float(v), 3) for v in value["start"])
+        state.set_scene(replace(scene, start=start), reset_widgets=True)
         st.rerun()
     if value.get("event") == "step":
         state.set_explorer_step(value["step"])
@@ -65,9 +75,17 @@ with tab_loss:
     log_y = st.toggle(
         "Log scale", value=bool(surface.log_z), help="Plot the loss on a logarithmic axis."
     )
-    st.plotly_chart(figures.loss_figure(runs, log_y=log_y), key="loss_chart")
+    st.plotly_chart(
+        present.style_figure(figures.loss_figure(runs, log_y=log_y), theme),
+        key="loss_chart",
+        theme=None if theme != "auto" else "streamlit",
+    )
 with tab_grad:
-    st.plotly_chart(figures.grad_norm_figure(runs), key="grad_chart")
+    st.plotly_chart(
+        present.style_figure(figures.grad_norm_figure(runs), theme),
+        key="grad_chart",
+        theme=None if theme != "auto" else "streamlit",
+    )
 with tab_dist:
     if surface.minima:
         st.plotly_chart(figures.distance_figure(runs, surface.minima), key="dist_chart")

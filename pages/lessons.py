@@ -7,14 +7,16 @@ so a teacher can link one.
 
 import streamlit as st
 
-from ui import compute, lesson_view, lessons, state
+from ui import compute, lesson_view, lessons, present, state
 from ui.player import player
 from ui.routing import through_app
 
 through_app()
 
 lesson_view.start_lesson()
-st.title("Lessons")
+with st.sidebar:
+    present.enter_button()
+theme = present.apply("Lessons")
 st.caption(
     f"{lesson_view.COUNT} short lessons, from plain gradient descent to Adam and beyond. Each "
     "one has a scene that shows its point, a few controls to poke at it, and suggestions to try."
@@ -77,7 +79,7 @@ except ValueError as err:  # never a traceback: say what is wrong and stop this 
     st.error(f"**This scene can't be run.** {err}")
     st.stop()
 
-player(payload, key=f"lesson{number}.player", height=600)
+player(payload, key=f"lesson{number}.player", height=600, theme=theme)
 for r in runs:
     if r.diverged_at >= 0:
         st.warning(

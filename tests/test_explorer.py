@@ -146,7 +146,7 @@ def test_adding_and_removing_runs(app_test):
     at.sidebar.selectbox(key="w_add").set_value("nadam").run()
     assert_clean(at)
     assert [r.optimizer for r in at.session_state["scene"].runs][-1] == "nadam"
-    at.sidebar.button(key="w_run0.remove").click().run()
+    at.sidebar.button(key="w1_run1.remove").click().run()  # generation 1, run uid 1 (GD)
     assert_clean(at)
     assert [r.optimizer for r in at.session_state["scene"].runs] == [
         "momentum",
@@ -190,8 +190,16 @@ def test_presentation_mode_hides_the_sidebar_and_can_be_left(app_test):
     assert at.session_state["presentation"] is False
 
 
+def test_ghost_trail_is_off_by_default(app_test):
+    at = run_page(app_test)
+    assert at.sidebar.toggle(key="ghost_trail").value is False
+    at.sidebar.number_input(key="w_steps").set_value(300).run()
+    assert "ghost_state" not in at.session_state
+
+
 def test_ghost_trail_keeps_the_previous_scene_on_the_same_surface(app_test):
     at = run_page(app_test)
+    at.sidebar.toggle(key="ghost_trail").set_value(True).run()
     first = at.session_state["scene"]
     at.sidebar.number_input(key="w_steps").set_value(300).run()
     assert_clean(at)
@@ -201,6 +209,32 @@ def test_ghost_trail_keeps_the_previous_scene_on_the_same_surface(app_test):
     assert at.session_state["ghost_state"][1] is None  # no ghosts across surfaces
 
 
+def test_ghost_trail_never_draws_removed_runs(app_test):
+    from ui import compute
+
+    at = run_page(app_test)
+    at.sidebar.toggle(key="ghost_trail").set_value(True).run()
+    gd = at.session_state["scene"].runs[0]
+    at.sidebar.button(key=f"w_run{gd.uid}.remove").click().run()
+    assert_clean(at)
+    scene, ghost = at.session_state["ghost_state"]
+    assert [r.optimizer for r in ghost.runs][0] == "gd"  # the ghost remembers it...
+    captured = {}
+    original = compute.payload
+
+    def spy(scene, theme="light", ghosts=()):
+        captured["ghosts"] = ghosts
+        return original(scene, theme=theme, ghosts=ghosts)
+
+    compute.payload = spy
+    try:
+        at.run()
+    finally:
+        compute.payload = original
+    (drawn,) = captured["ghosts"]
+    assert [r.optimizer for r in drawn.runs] == ["momentum", "rmsprop", "adam"]  # ...not drawn
+
+
 def test_gif_renders_with_progress_and_offers_a_download(app_test):
     scene = sc.Scene(runs=sc.default_runs(), steps=60)
     at = run_page(app_test, scene)
@@ -208,3 +242,90 @@ def test_gif_renders_with_progress_and_offers_a_download(app_test):
     assert_clean(at)
     rendered, data = at.session_state["animation_gif"]
     assert rendered == scene and data[:6] == b"GIF89a"
+
+
+def _key(at, name):
+    generation = (
+        at.session_state["widget_generation"] if "widget_generation" in at.session_state else 0
+    )
+    return f"w{generation}_{name}" if generation else f"w_{name}"
+
+
+def test_edits_after_adding_a_run_persist_and_add_nothing(app_test):
+    # Issue 11, bug 1: the "Add" box kept its choice and re-added it on every later edit,
+    # which also reset the edit itself.
+    at = run_page(app_test)
+    at.sidebar.selectbox(key=_key(at, "add")).set_value("nesterov").run()
+    assert at.sidebar.selectbox(key=_key(at, "add")).value == ""
+    at.sidebar.number_input(key=_key(at, "steps")).set_value(300).run()
+    at.sidebar.number_input(key=_key(at, "seed")).set_value(7).run()
+    assert_clean(at)
+    scene = at.session_state["scene"]
+    assert (scene.steps, scene.seed) == (300, 7)
+    assert [r.optimizer for r in scene.runs] == ["gd", "momentum", "rmsprop", "adam", "nesterov"]
+
+
+def test_colours_and_settings_follow_their_run_after_a_removal(app_test):
+    # Issue 11, bug 2: controls keyed by position gave each run its left neighbour's colour.
+    at = run_page(app_test)
+    before = {r.optimizer: r.color for r in at.session_state["scene"].runs}
+    gd = at.session_state["scene"].runs[0]
+    at.sidebar.button(key=_key(at, f"run{gd.uid}.remove")).click().run()
+    at.sidebar.number_input(key=_key(at, "seed")).set_value(3).run()
+    assert_clean(at)
+    after = {r.optimizer: r.color for r in at.session_state["scene"].runs}
+    assert after == {k: v for k, v in before.items() if k != "gd"}
+
+
+def test_run_label_shows_the_new_learning_rate_at_once(app_test):
+    # Issue 11, bug 3: the expander label lagged one rerun behind the legend.
+    at = run_page(app_test)
+    adam = at.session_state["scene"].runs[-1]
+    slider = at.sidebar.select_slider(key=_key(at, f"run{adam.uid}.lr"))
+    new = [v for v in slider.options if float(v) != dict(adam.hp)["lr"]][-1]
+    slider.set_value(float(new)).run()
+    assert_clean(at)
+    labels = [e.label for e in at.sidebar.expander]
+    assert any(f"lr={float(new)!r}" in label for label in labels), labels
+    assert at.dataframe[0].value["run"].iloc[-1] in labels
+
+
+def test_typing_a_formula_retunes_like_send_to_the_explorer(app_test):
+    # Issue 11, bug 4: the formula kept Rosenbrock's rates and start.
+    import surfaces as surf
+
+    at = run_page(app_test)
+    at.sidebar.number_input(key=_key(at, "start.x")).set_value(0.5).run()
+    at.sidebar.selectbox(key=_key(at, "surface")).set_value(sc.FORMULA).run()
+    assert_clean(at)
+    scene = at.session_state["scene"]
+    surface = surf.parse(scene.formula)
+    assert scene.start is None
+    assert scene.runs == sc.retuned(sc.default_runs(), surface)
+    at.sidebar.text_input(key=_key(at, "formula")).set_value("x^2 + 3y^2 + sin(x)").run()
+    scene = at.session_state["scene"]
+    assert scene.runs == sc.retuned(sc.default_runs(), surf.parse("x^2 + 3y^2 + sin(x)"))
+
+
+def test_formula_undefined_at_the_start_says_so(app_test):
+    scene = sc.Scene(
+        surface=sc.FORMULA, formula="x^2 + y^2 + log(x)", start=(-2.2, 1.0), runs=sc.default_runs()
+    )
+    at = run_page(app_test, scene)
+    assert_clean(at)
+    assert at.error and "undefined at the start" in at.error[0].value
+    assert not at.warning
+
+
+def test_presentation_styles_the_charts_and_keeps_their_axes():
+    from figures import static
+    from ui import present
+
+    fig = {"data": [], "layout": {"yaxis": {"type": "log", "title": "loss"}}}
+    assert present.style_figure(fig, "auto") is fig
+    dark = present.style_figure(fig, "dark")
+    assert dark["layout"]["paper_bgcolor"] == "#0b0f17"
+    assert dark["layout"]["font"]["size"] >= 18
+    assert dark["layout"]["yaxis"]["type"] == "log" and dark["layout"]["yaxis"]["title"] == "loss"
+    assert fig["layout"] == {"yaxis": {"type": "log", "title": "loss"}}  # not mutated
+    assert present.style_figure(static.loss_figure([]), "light")["layout"]["font"]["size"] >= 18

@@ -9,13 +9,20 @@ _CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
 html { font-size: 20px; }
-.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+.block-container { padding-top: 0.5rem !important; max-width: 100% !important; }
+/* The title gives its room to the player: at 1366 x 768 the Play bar must stay in view. */
+.stApp h1 { font-size: 1.4rem !important; padding: 0 0 0.25rem 0 !important; }
 </style>
 """
 _DARK = """
 <style>
 .stApp { background: #0b0f17; color: #f5f7fa; }
 .stApp p, .stApp h1, .stApp h2, .stApp h3, .stApp label, .stApp span { color: #f5f7fa; }
+/* Buttons (Exit presentation, the theme switch) keep a visible face on the dark page. */
+.stApp button { background: #1e293b !important; border: 1px solid #94a3b8 !important; }
+.stApp button[kind*="Active"], .stApp button[aria-checked="true"] {
+  background: #f5f7fa !important; }
+.stApp button[kind*="Active"] p, .stApp button[aria-checked="true"] p { color: #0b0f17 !important; }
 </style>
 """
 
@@ -37,8 +44,16 @@ def enter_button() -> None:
     )
 
 
-def apply() -> str:
-    """Style the page for presentation and draw its controls; return the player theme.
+def apply(title: str) -> str:
+    """Draw the page title; in presentation mode style the page and draw its controls.
+
+    In presentation mode the title shares one row with the theme switch and "Exit
+    presentation", so the player's Play bar stays in view at 1366 x 768.
+
+    Parameters
+    ----------
+    title : str
+        The page's title.
 
     Returns
     -------
@@ -46,12 +61,15 @@ def apply() -> str:
         "light" or "dark" in presentation mode, "auto" (follow Streamlit's theme) otherwise.
     """
     if not is_on():
+        st.title(title)
         return "auto"
     st.html(_CSS)
-    cols = st.columns([3, 1, 1])
+    cols = st.columns([3, 1, 1], vertical_alignment="bottom")
+    cols[0].title(title)
     theme = cols[1].segmented_control(
         "Theme",
         ["light", "dark"],
+        label_visibility="collapsed",
         default="dark",
         key="presentation_theme",
         help="Dark is easier to read on most projectors.",
@@ -66,3 +84,34 @@ def apply() -> str:
     if theme == "dark":
         st.html(_DARK)
     return theme
+
+
+def style_figure(fig: dict | object, theme: str):
+    """Return a Plotly figure in the presentation's type size and theme (unchanged otherwise).
+
+    Parameters
+    ----------
+    fig : plotly Figure or dict
+    theme : str
+        What `apply` returned: "auto" leaves the figure as it is.
+    """
+    if theme == "auto":
+        return fig
+    dark = theme == "dark"
+    ink = "#f5f7fa" if dark else "#111827"
+    grid = "#334155" if dark else "#e5e7eb"
+    layout = {
+        "font": {"size": 18, "color": ink},
+        "paper_bgcolor": "#0b0f17" if dark else "#ffffff",
+        "plot_bgcolor": "#0b0f17" if dark else "#ffffff",
+        "xaxis": {"gridcolor": grid, "zerolinecolor": grid},
+        "yaxis": {"gridcolor": grid, "zerolinecolor": grid},
+    }
+    if isinstance(fig, dict):
+        old = fig.get("layout", {})
+        merged = {**old, **layout}
+        for axis in ("xaxis", "yaxis"):  # keep the axes' own settings (a log scale, a title)
+            merged[axis] = {**old.get(axis, {}), **layout[axis]}
+        return {**fig, "layout": merged}
+    fig.update_layout(**layout)
+    return fig

@@ -63,12 +63,17 @@ class Run:
         Hex colour of the path.
     enabled : bool
         Switched-off runs stay in the list but are not computed or drawn.
+    uid : int
+        The run's identity within a session (0 = not yet given one), so its controls and
+        colour follow it when other runs are added or removed. Not part of equality: two
+        runs with the same settings give the same trajectory.
     """
 
     optimizer: str
     hp: Params = ()
     color: str = PALETTE[0]
     enabled: bool = True
+    uid: int = field(default=0, compare=False)
 
     def hparams(self) -> dict:
         """Return the full hyperparameters: registry defaults updated with `hp`."""

@@ -2,6 +2,8 @@
 
 Widgets are seeded from the scene when they have no state yet and the scene is rebuilt from
 them on every rerun, so every page sees the same scene and the URL always describes it.
+Per-run controls are keyed by the run's ``uid``, never by its position, so removing a run
+leaves the others' colours and settings where they were.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ui import scene as sc
 from ui import state
 
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+DEFAULT_FORMULA = "sin(3x)cos(y) + 0.1(x^2+y^2)"
 
 
 def scene_sidebar() -> sc.Scene:
@@ -50,21 +53,26 @@ def _surface_section(scene: sc.Scene) -> sc.Scene:
     )
     if name != scene.surface:
         # A new surface brings its own start, learning rates and parameters.
-        runs = sc.default_runs(name) if name != sc.FORMULA else scene.runs
-        scene = replace(scene, surface=name, surface_params=(), start=None, runs=runs)
-        state.set_scene(scene, reset_widgets=True)
-        st.session_state[_key("surface")] = name
+        if name == sc.FORMULA:
+            _to_formula(scene, scene.formula or DEFAULT_FORMULA)
+        runs = sc.default_runs(name)
+        state.set_scene(
+            replace(scene, surface=name, surface_params=(), start=None, runs=runs),
+            reset_widgets=True,
+        )
+        st.rerun()
     if name == sc.FORMULA:
         formula = _widget(
             st.text_input,
             "formula",
-            scene.formula or "(1-x)^2 + 100(y-x^2)^2",
+            scene.formula or DEFAULT_FORMULA,
             "f(x, y) =",
             max_chars=300,
             help="Use x, y, numbers, + - * / ^, parentheses, pi, e and functions such as "
             "sin, cos, exp, log, sqrt, abs, tanh. Example: sin(3x)cos(y) + 0.1(x^2+y^2)",
         )
-        scene = replace(scene, formula=formula)
+        if formula != scene.formula:
+            _to_formula(scene, formula)
     else:
         params = {}
         for pname, spec in surfaces.info(name).params.items():
@@ -75,18 +83,35 @@ def _surface_section(scene: sc.Scene) -> sc.Scene:
     return scene
 
 
+def _to_formula(scene: sc.Scene, formula: str) -> None:
+    """Make a typed formula the surface, retuned as "Send to the explorer" does; rerun.
+
+    A formula that parses brings its suggested learning rates and start point (the last
+    surface's would mean nothing on it); one that does not keeps the runs, and the page
+    says what is wrong with it.
+    """
+    runs = scene.runs
+    try:
+        runs = sc.retuned(runs, surfaces.parse(formula))
+    except ValueError:
+        pass
+    scene = replace(scene, surface=sc.FORMULA, formula=formula, surface_params=(), start=None)
+    state.set_scene(replace(scene, runs=runs), reset_widgets=True)
+    st.rerun()
+
+
 def _run_section(scene: sc.Scene) -> sc.Scene:
     st.header("Optimizers")
-    runs = list(scene.runs)
-    for i, run in enumerate(runs):
-        runs[i] = _run_editor(i, run)
-    remove = [i for i in range(len(runs)) if st.session_state.get(_key(f"run{i}.remove"))]
-    if remove:
-        runs = [run for i, run in enumerate(runs) if i not in remove]
-        scene = replace(scene, runs=tuple(runs))
+    runs = [_run_editor(run) for run in scene.runs]
+    removed = [run for run in runs if st.session_state.get(_key(f"run{run.uid}.remove"))]
+    if removed:
+        gone = {run.uid for run in removed}
+        scene = replace(scene, runs=tuple(run for run in runs if run.uid not in gone))
         state.set_scene(scene, reset_widgets=True)
         st.rerun()
     if len(runs) < sc.MAX_RUNS:
+        # Keyed by the widget generation: once it has added its choice the box is a new
+        # widget showing "choose…", so the browser cannot send the old choice again.
         choice = st.selectbox(
             "Add an optimizer",
             [""] + optimizers.names(),
@@ -102,32 +127,48 @@ def _run_section(scene: sc.Scene) -> sc.Scene:
             lr = sc.round_sig(optimizers.suggest_lr(choice, surface_lr))
             hp = (("lr", lr),) if "lr" in optimizers.spec(choice).hparams else ()
             runs.append(sc.Run(choice, hp, color))
-            scene = replace(scene, runs=tuple(runs))
-            state.set_scene(scene, reset_widgets=True)
+            state.set_scene(replace(scene, runs=tuple(runs)), reset_widgets=True)
             st.rerun()
     return replace(scene, runs=tuple(runs))
 
 
-def _run_editor(i: int, run: sc.Run) -> sc.Run:
+def _run_editor(run: sc.Run) -> sc.Run:
     spec = optimizers.spec(run.optimizer)
-    icon = ":material/visibility:" if run.enabled else ":material/visibility_off:"
-    with st.expander(run.label(), icon=icon, expanded=False):
+    prefix = f"run{run.uid}"
+    # The label is drawn before the controls inside it: read their new values first, so
+    # the label never lags one rerun behind the legend.
+    shown = _pending(run, prefix)
+    icon = ":material/visibility:" if shown.enabled else ":material/visibility_off:"
+    with st.expander(shown.label(), icon=icon, expanded=False):
         cols = st.columns([3, 2, 2])
-        enabled = cols[0].toggle(
-            "Show", value=run.enabled, key=_key(f"run{i}.enabled"), help="Switch this run on/off."
+        enabled = _widget(
+            cols[0].toggle, f"{prefix}.enabled", run.enabled, "Show", help="Switch this run on/off."
         )
-        color = cols[1].color_picker(
-            "Colour", value=run.color, key=_key(f"run{i}.color"), help="Colour of this path."
+        color = _widget(
+            cols[1].color_picker, f"{prefix}.color", run.color, "Colour", help="Colour of the path."
         )
-        cols[2].button("Remove", key=_key(f"run{i}.remove"), help="Remove this run from the race.")
+        cols[2].button("Remove", key=_key(f"{prefix}.remove"), help="Remove this run.")
         st.caption(spec.summary)
         hp = {}
         current = run.hparams()
         for name, h in spec.hparams.items():
-            value = _hparam_widget(f"run{i}.{name}", name, h, current[name])
+            value = _hparam_widget(f"{prefix}.{name}", name, h, current[name])
             if value != h.default:
                 hp[name] = value
-    return sc.Run(run.optimizer, tuple(sorted(hp.items())), color, enabled)
+    return sc.Run(run.optimizer, tuple(sorted(hp.items())), color, enabled, uid=run.uid)
+
+
+def _pending(run: sc.Run, prefix: str) -> sc.Run:
+    """Return ``run`` as its controls will read this rerun (their state is already set)."""
+    spec = optimizers.spec(run.optimizer)
+    hp = dict(run.hp)
+    for name in spec.hparams:
+        value = st.session_state.get(_key(f"{prefix}.{name}"))
+        if value is not None:
+            hp[name] = value
+    hp = {k: v for k, v in hp.items() if v != spec.hparams[k].default}
+    enabled = st.session_state.get(_key(f"{prefix}.enabled"), run.enabled)
+    return replace(run, hp=tuple(sorted(hp.items())), enabled=bool(enabled))
 
 
 def _options_section(scene: sc.Scene) -> sc.Scene:
@@ -229,7 +270,7 @@ def _options_section(scene: sc.Scene) -> sc.Scene:
 
 
 def _key(name: str) -> str:
-    return state.WIDGET_PREFIX + name
+    return state.widget_key(name)
 
 
 def _widget(factory, name, value, label, **kwargs):

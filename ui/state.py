@@ -1,12 +1,21 @@
 """The app's session state: one module with typed accessors for what pages share.
 
 The scene lives in the plain session-state key ``"scene"`` (widget keys are dropped when the
-user switches pages; plain keys survive). Widgets' keys start with ``WIDGET_PREFIX`` so that
-``set_scene(..., reset_widgets=True)`` can re-seed them. Nothing else in the app reads or
-writes these keys directly.
+user switches pages; plain keys survive). Nothing else in the app reads or writes these keys
+directly.
+
+Sidebar widgets are keyed ``w<generation>_<name>`` (`widget_key`). Deleting a widget's key
+does not reset it: the browser still holds its value and sends it again with the next edit
+(an "Add" box re-adds its choice on every later edit). So ``set_scene(...,
+reset_widgets=True)`` moves every widget to fresh keys of a new generation instead. Every run
+gets a session-unique ``uid`` (`with_uids`), so its controls and colour follow the run, not
+its position in the list.
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import replace
 
 import streamlit as st
 
@@ -14,7 +23,10 @@ from ui import compute
 from ui import scene as sc
 
 SCENE = "scene"
-WIDGET_PREFIX = "w_"
+WIDGET_PREFIX = "w_"  # generation 0; later generations are "w1_", "w2_", ...
+_WIDGET_KEY = re.compile(r"^w\d*_")
+_GENERATION = "widget_generation"
+_NEXT_UID = "next_run_uid"
 _LINK_WARNINGS = "link_warnings"
 _GHOST = "ghost_state"
 _EXPLORER_STEP = "explorer_step"
@@ -25,22 +37,52 @@ def current_scene() -> sc.Scene:
     """Return the session's scene, reading the URL once at the start of a session.
 
     Warnings about a malformed link are kept in ``st.session_state[_LINK_WARNINGS]`` and
-    shown by `show_link_warnings`.
+    shown by `show_link_warnings`. Every run of the returned scene has a ``uid``.
     """
     if SCENE not in st.session_state:
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         scene, warnings = sc.from_query(query) if query else (sc.default_scene(), [])
         st.session_state[SCENE] = scene
         st.session_state[_LINK_WARNINGS] = warnings
-    return st.session_state[SCENE]
+    scene = st.session_state[SCENE]
+    if any(run.uid == 0 for run in scene.runs):
+        scene = with_uids(scene)
+        st.session_state[SCENE] = scene
+    return scene
 
 
 def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
     """Make ``scene`` current; with ``reset_widgets`` the widgets are re-seeded from it."""
-    st.session_state[SCENE] = scene
+    st.session_state[SCENE] = with_uids(scene)
     if reset_widgets:
-        for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        st.session_state[_GENERATION] = widget_generation() + 1
+        for key in [k for k in st.session_state if _WIDGET_KEY.match(str(k))]:
             del st.session_state[key]
+
+
+def widget_generation() -> int:
+    """Return the current widget generation (one more after every widget reset)."""
+    return int(st.session_state.get(_GENERATION, 0))
+
+
+def widget_key(name: str) -> str:
+    """Return the session-state key of the sidebar widget ``name`` in this generation."""
+    generation = widget_generation()
+    return f"w{generation}_{name}" if generation else WIDGET_PREFIX + name
+
+
+def with_uids(scene: sc.Scene) -> sc.Scene:
+    """Return ``scene`` with a fresh ``uid`` on every run that has none or a repeated one."""
+    seen: set[int] = set()
+    runs = []
+    for run in scene.runs:
+        if run.uid == 0 or run.uid in seen:
+            uid = int(st.session_state.get(_NEXT_UID, 1))
+            st.session_state[_NEXT_UID] = uid + 1
+            run = replace(run, uid=uid)
+        seen.add(run.uid)
+        runs.append(run)
+    return replace(scene, runs=tuple(runs))
 
 
 def ghosts(scene: sc.Scene) -> tuple[sc.Scene, ...]:
@@ -48,14 +90,19 @@ def ghosts(scene: sc.Scene) -> tuple[sc.Scene, ...]:
 
     The ghost is the scene as it was before the user's last change; it stays until the
     next change and disappears when the surface changes (old paths on another surface
-    would mean nothing).
+    would mean nothing). Runs removed since are not drawn: a ghost compares before and
+    after, and a removed run has no after.
     """
     last, ghost = st.session_state.get(_GHOST, (None, None))
     if scene != last:
         same_surface = last is not None and compute.surface_key(last) == compute.surface_key(scene)
         ghost = last if same_surface else None
         st.session_state[_GHOST] = (scene, ghost)
-    return (ghost,) if ghost is not None and ghost.active_runs() else ()
+    if ghost is None:
+        return ()
+    live = {run.uid for run in scene.runs}
+    ghost = replace(ghost, runs=tuple(run for run in ghost.runs if run.uid in live))
+    return (ghost,) if ghost.active_runs() else ()
 
 
 def sync_url(scene: sc.Scene) -> None:
