@@ -18,8 +18,7 @@ with st.sidebar:
     present.enter_button()
 ctl.store(scene)
 
-theme = present.apply()
-st.title("Network landscape")
+theme = present.apply("Network landscape")
 for text in link_warnings:
     st.warning(ctl.inert(text), icon=":material/link_off:")
 st.caption(

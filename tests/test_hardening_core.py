@@ -11,14 +11,9 @@ from figures.payload import Run
 from figures.static import distance_figure
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect 8 is fixed in optimizers/runner.py by the network helper (D-dimensional "
-    "runner with a scaled norm); not on main when this test was written",
-)
 def test_scaled_gradient_norm_does_not_overflow():
-    # Defect 8: point, value and gradient are finite (|g| ~ 1e163) but g*g overflows.
-    # The fix belongs to optimizers/runner.py (the network helper's D-dimensional runner).
+    # Defect 8: point, value and gradient are finite (|g| ~ 1e163) but g*g overflows;
+    # the runner's norm is scaled.
     traj = optimizers.run(
         surfaces.parse("x^1000+y^1000"), optimizers.make("gd", lr=1e-300), [[1.45, 0]], 10
     )
