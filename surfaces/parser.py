@@ -30,18 +30,26 @@ import bisect
 import dataclasses
 import functools
 import math
-import re
 import threading
-import unicodedata
 from collections import OrderedDict
 
 import numpy as np
 
 from . import _worker, analysis, core
 from .core import Surface
+from .tokens import (  # noqa: F401  (the parser's public names)
+    FUNCTION_LIST,
+    FUNCTIONS,
+    MAX_LENGTH,
+    MAX_PAREN_DEPTH,
+    NAMES,
+    FormulaError,
+    check_characters,
+    normalize,
+    normalize_tokens,
+    tokenize,
+)
 
-MAX_LENGTH = 300  # characters of the raw text
-MAX_PAREN_DEPTH = 20  # nested parentheses
 MAX_NODES = 200  # syntax tree nodes
 MAX_DEPTH = 40  # syntax tree depth
 MAX_CALL_DEPTH = 4  # nested function calls: exp(exp(exp(exp(x)))) is the most
@@ -52,197 +60,6 @@ MAX_DIGITS = 4000  # digits of an exact constant power such as 10^300
 MAX_OPS = 5000  # sympy count_ops of the gradient and Hessian together
 TIME_LIMIT = 3.0  # seconds for the symbolic work in the worker process
 DEFAULT_DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
-
-NAMES = ("x", "y", "pi", "e")
-# name -> canonical name; the builder maps canonical names to sympy.
-FUNCTIONS = {
-    "sin": "sin",
-    "cos": "cos",
-    "tan": "tan",
-    "exp": "exp",
-    "log": "log",
-    "ln": "log",
-    "sqrt": "sqrt",
-    "abs": "abs",
-    "tanh": "tanh",
-    "sinh": "sinh",
-    "cosh": "cosh",
-    "arctan": "atan",
-    "atan": "atan",
-    "arcsin": "asin",
-    "asin": "asin",
-    "arccos": "acos",
-    "acos": "acos",
-    "sigmoid": "sigmoid",
-}
-_FUNCTION_LIST = (
-    "sin, cos, tan, exp, log (or ln), sqrt, abs, tanh, sinh, cosh, "
-    "arctan (atan), arcsin (asin), arccos (acos), sigmoid"
-)
-_ALLOWED_CHARS = frozenset(
-    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ +-*/^().,\t"
-)
-_TOKEN = re.compile(
-    r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
-    r"|(?P<name>[A-Za-z]+)"
-    r"|(?P<op>\*\*|[-+*/^(),])"
-    r"|(?P<space>[ \t]+)"
-)
-
-
-class FormulaError(ValueError):
-    """A formula was rejected; the message says what is wrong and where (0-based)."""
-
-
-# --------------------------------------------------------------------------- tokens
-
-
-def _check_characters(text):
-    if not isinstance(text, str):
-        raise FormulaError(f"the formula must be text, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise FormulaError(
-            f"the formula is too long ({len(text)} characters; the limit is {MAX_LENGTH})"
-        )
-    if not text.strip():
-        raise FormulaError("the formula is empty: type something like x^2 + y^2")
-    for pos, char in enumerate(text):
-        if char in _ALLOWED_CHARS:
-            continue
-        if ord(char) < 128:
-            shown = repr(char)
-            hint = {
-                "_": " (underscores are never needed)",
-                "[": " (use round brackets)",
-                "]": " (use round brackets)",
-                "{": " (use round brackets)",
-                "}": " (use round brackets)",
-                "%": " (there is no remainder operator)",
-                "=": " (type only the right-hand side, e.g. x^2 + y^2)",
-            }.get(char, "")
-        else:
-            name = unicodedata.name(char, "unknown character")
-            shown = f"{char!r} (U+{ord(char):04X} {name})"
-            hint = " - it may look like a plain letter or symbol but it is not ASCII"
-        raise FormulaError(
-            f"character {shown} at position {pos} is not allowed{hint}; use only letters, "
-            "digits, spaces and + - * / ^ ( ) . ,"
-        )
-
-
-def _lowercase_hint(name):
-    lower = name.lower()
-    if lower != name and (lower in NAMES or lower in FUNCTIONS):
-        return f" (names are lowercase: did you mean '{lower}'?)"
-    return ""
-
-
-def _tokenize(text):
-    """Split into (kind, text, position) tokens; kinds: num var func op ( ) ,."""
-    tokens = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:  # only a stray '.' can get here after the character check
-            raise FormulaError(
-                f"'{text[pos]}' at position {pos} must be part of a number such as 0.5"
-            )
-        kind, value = m.lastgroup, m.group()
-        if kind == "name":
-            tokens.extend(_name_tokens(text, value, pos, m.end()))
-        elif kind == "num":
-            tokens.append(("num", value, pos))
-        elif kind == "op":
-            tokens.append((value if value in ("(", ")", ",") else "op", value, pos))
-        pos = m.end()
-    return tokens
-
-
-def _name_tokens(text, name, pos, end):
-    rest = text[end:].lstrip(" \t")
-    if name in FUNCTIONS:
-        return [("func", FUNCTIONS[name], pos)]
-    if name in NAMES:
-        return [("var", name, pos)]
-    if rest.startswith("("):
-        raise FormulaError(
-            f"function '{name}' at position {pos} is not allowed{_lowercase_hint(name)}; "
-            f"use one of {_FUNCTION_LIST}"
-        )
-    if set(name) <= {"x", "y"}:  # "xy" or "xxy": a product of the variables
-        return [("var", letter, pos + i) for i, letter in enumerate(name)]
-    suggestion = next((f for f in FUNCTIONS if name.startswith(f) and len(name) > len(f)), None)
-    hint = _lowercase_hint(name)
-    if suggestion:
-        hint = f" (did you mean {suggestion}({name[len(suggestion) :]})?)"
-    raise FormulaError(
-        f"unknown name '{name}' at position {pos}{hint}: allowed names are x, y, pi, e "
-        f"and the functions {_FUNCTION_LIST}"
-    )
-
-
-_OPERAND_END = ("num", "var", ")")
-_OPERAND_START = ("var", "func", "(")
-
-
-def _normalize(tokens):
-    """Insert implicit '*', map '^' to '**', check brackets; return (text, offset map)."""
-    out, offsets = [], []  # offsets: (offset in the normalized text, position in input)
-    depth, opened = 0, []
-    length = 0
-    previous = None
-    for kind, value, pos in tokens:
-        if previous is not None:
-            pkind, pvalue, ppos = previous
-            if pkind == "func" and kind != "(":
-                raise FormulaError(
-                    f"function '{pvalue}' at position {ppos} needs its argument in "
-                    f"parentheses, e.g. {pvalue}(x)"
-                )
-            if pkind in _OPERAND_END and kind in _OPERAND_START:
-                out.append("*")  # 3x, x y, 2(x+1), (x)(y), x sin(y)
-                offsets.append((length, pos))
-                length += 2
-            elif pkind in _OPERAND_END and kind == "num":
-                raise FormulaError(
-                    f"missing operator between '{pvalue}' and '{value}' at position {pos}: "
-                    f"write {pvalue}*{value} or {pvalue}^{value}"
-                )
-        if kind == "(":
-            depth += 1
-            opened.append(pos)
-            if depth > MAX_PAREN_DEPTH:
-                raise FormulaError(
-                    f"too many nested parentheses at position {pos} (limit {MAX_PAREN_DEPTH})"
-                )
-        elif kind == ")":
-            if depth == 0:
-                raise FormulaError(f"')' at position {pos} has no matching '('")
-            depth -= 1
-            opened.pop()
-        text = "**" if value == "^" else value
-        out.append(text)
-        offsets.append((length, pos))
-        length += len(text) + 1
-        previous = (kind, value, pos)
-    if previous is not None and previous[0] == "func":
-        raise FormulaError(f"function '{previous[1]}' at position {previous[2]} needs an argument")
-    if opened:
-        raise FormulaError(f"'(' at position {opened[-1]} is never closed")
-    return " ".join(out), offsets
-
-
-def normalize(text):
-    """Check characters and names and return the normalized text (the cache key).
-
-    Raises
-    ------
-    FormulaError
-    """
-    _check_characters(text)
-    normalized, _ = _normalize(_tokenize(text))
-    return normalized
-
 
 # ---------------------------------------------------------------------- syntax tree
 
@@ -343,7 +160,7 @@ class _Checker:
     def check_call(self, node, depth, calls, tower):
         func = node.func
         if not isinstance(func, ast.Name) or func.id not in _MATH:
-            self.fail(node, f"only the functions {_FUNCTION_LIST} can be called")
+            self.fail(node, f"only the functions {FUNCTION_LIST} can be called")
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             self.fail(node, f"write {func.id}(...) with just one value inside")
         if len(node.args) != 1:
@@ -474,8 +291,8 @@ def check(text):
     ------
     FormulaError
     """
-    _check_characters(text)
-    normalized, offsets = _normalize(_tokenize(text))
+    check_characters(text)
+    normalized, offsets = normalize_tokens(tokenize(text))
     try:
         tree = ast.parse(normalized, mode="eval")
     except SyntaxError as exc:
