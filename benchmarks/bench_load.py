@@ -13,7 +13,7 @@ import asyncio
 import random
 import sys
 
-from benchmarks.st_client import Server, run_page
+from tests.st_client import Server, run_page
 
 SURFACES = ["rosenbrock", "saddle", "canyon", "beale", "himmelblau", "booth", "ackley"]
 OPTIMIZERS = ["gd", "adam", "rmsprop", "nesterov", "adagrad", "lion", "radam"]

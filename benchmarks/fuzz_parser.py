@@ -3,7 +3,7 @@
 Usage: python -m benchmarks.fuzz_parser [N] [SEED]. Starts ``streamlit run
 benchmarks/parse_app.py`` on 127.0.0.1, sends N random formulas (grammar-generated,
 biased towards big exact numbers, nested powers, overflows, deep nesting and long sums)
-from four concurrent sessions via the websocket protocol (benchmarks/st_client.py), and
+from four concurrent sessions via the websocket protocol (tests/st_client.py), and
 polls ``/_stcore/health`` every 0.1 s throughout. A baseline phase sends only easy
 formulas the same way. Prints counts and the probe's latencies (median, p95, max, and
 how many exceeded 1 s) for both phases.
@@ -17,7 +17,7 @@ import statistics
 import sys
 from urllib.parse import quote
 
-from benchmarks.st_client import Server, health, run_page
+from tests.st_client import Server, health, run_page
 
 ATOMS = ["x", "y", "pi", "e", "2", "13/17", "97/101", "0.5", "10", "1e15", "3"]
 FUNCS = ["sin", "cos", "exp", "log", "sqrt", "abs", "tanh", "atan", "sigmoid"]

@@ -29,7 +29,9 @@ def test_add_then_edit_keeps_edits_and_adds_once(open_app, app_url, screenshot):
     page = open_app(app_url)
     sidebar = page.locator("[data-testid=stSidebar]")
     add = sidebar.get_by_role("combobox", name="Add an optimizer")
+    _wait_idle(page)  # a rerun in flight would close the list under the click
     add.click()
+    page.keyboard.type("Nesterov")  # filter: the list is virtualised, options may be off-screen
     page.get_by_role("option", name="Nesterov", exact=False).first.click()
     page.wait_for_url("**runs=*nesterov*")
     _wait_idle(page)
