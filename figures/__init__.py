@@ -9,7 +9,7 @@
 from figures._arrays import decode_array, encode_array
 from figures.payload import MAX_FRAMES, Run, as_run, payload_bytes, player_payload
 from figures.standalone import standalone_html
-from figures.static import distance_figure, grad_norm_figure, loss_figure
+from figures.static import distance_figure, grad_norm_figure, loss_figure, lr_figure
 
 __all__ = [
     "MAX_FRAMES",
@@ -20,6 +20,7 @@ __all__ = [
     "encode_array",
     "grad_norm_figure",
     "loss_figure",
+    "lr_figure",
     "payload_bytes",
     "player_payload",
     "standalone_html",

@@ -56,6 +56,9 @@ class Run(NamedTuple):
         counted for the number of steps.
     grad_norms : numpy.ndarray or None
         ``(steps + 1,)`` |∇f| at each position (for the gradient-norm chart).
+    lrs : numpy.ndarray or None
+        ``(steps,)`` learning rate of steps 1..steps (after the schedule; the run's own
+        rates for a loss-driven schedule), drawn under the loss curve.
     """
 
     label: str
@@ -65,6 +68,7 @@ class Run(NamedTuple):
     diverged_at: int = -1
     ghost: bool = False
     grad_norms: Any = None
+    lrs: Any = None
 
 
 def as_run(run):

@@ -76,6 +76,30 @@ def loss_figure(runs, log_y=False, *, title="Loss"):
     return _line_figure(runs, [r.values for r in runs], title, "loss", log_y=log_y)
 
 
+def lr_figure(runs, *, log_y=False, height=220):
+    """Draw the learning rate each run used at every step (shown under the loss).
+
+    Parameters
+    ----------
+    runs : sequence of Run
+        As for :func:`loss_figure`, each with ``lrs`` (steps,) or None (left out); a
+        loss-driven schedule (plateau) gives each run its own rates.
+    log_y : bool
+        Log-scale y axis.
+    height : int
+
+    Returns
+    -------
+    dict
+    """
+    series = [
+        {"name": r.label, "color": r.color, "y": r.lrs, "x": np.arange(1, len(r.lrs) + 1)}
+        for r in runs
+        if r.lrs is not None and not getattr(r, "ghost", False)
+    ]
+    return line_chart(series, ylabel="learning rate", log_y=log_y, height=height)
+
+
 def grad_norm_figure(runs, *, log_y=True, title="Gradient norm"):
     """Gradient norm against step, one line per run.
 

@@ -47,8 +47,9 @@ class Trajectory(NamedTuple):
         -1 if the row never diverged, else the first step k whose point, value or
         gradient was non-finite or whose point was farther than ``escape_radius``
         from the origin. Index k itself holds the offending values; k + 1 on are NaN.
-    lrs : ndarray, shape (steps,)
-        The learning rate used at steps 1..steps.
+    lrs : ndarray, shape (steps,) or (N, steps)
+        The learning rate used at steps 1..steps; (N, steps), one row per start (NaN
+        after it stopped), when the schedule listens to the loss (``plateau``).
     internals : dict of str to ndarray
         Empty unless ``record=True``; then ``"grad"`` (the gradient the update used:
         noisy, mini-batch or look-ahead), ``"update"`` (``points[:, t] -
@@ -135,8 +136,13 @@ def run(
     starts, steps, batch_size = _check(
         surface, opt, starts, steps, noise, batch_size, seed, escape_radius
     )
-    lrs = _learning_rates(schedule, opt.hp["lr"], steps)
     n, dim = starts.shape
+    feedback = getattr(schedule, "feedback", False)
+    if feedback:  # ReduceLROnPlateau: each row's rate follows its own loss
+        controller = schedule.controller(n, opt.hp["lr"])
+        lrs = np.full((n, steps), np.nan)
+    else:
+        lrs = _learning_rates(schedule, opt.hp["lr"], steps)
     noise_rng, batch_rng = np.random.default_rng(seed).spawn(2)
     minibatch = batch_size is not None and batch_size < surface.n_samples
     box = escape_radius / np.sqrt(dim)
@@ -147,7 +153,7 @@ def run(
     grad_norms = np.empty((steps + 1, n))
     diverged_at = np.full(n, -1)
     recorder = _Recorder(steps, n, dim) if record else None
-    lr_list = lrs.tolist()  # Python floats: cheaper scalar arithmetic in update()
+    lr_list = None if feedback else lrs.tolist()  # Python floats: cheaper in update()
     # Output rows still running: all of them (written in place, no copies) until the
     # first divergence, then an index array.
     rows = _ALL
@@ -169,9 +175,17 @@ def run(
                 if noise:
                     grads = grads + noise * z[rows]
                 hess = surface.hessian(p) if opt.needs_hessian else None
-                updates, state = opt.update(grads, state, p, lr_list[t - 1], hess)
+                if feedback:
+                    rate = controller.rates()
+                    lrs[rows, t - 1] = rate
+                    lr = rate[:, None]
+                else:
+                    lr = lr_list[t - 1]
+                updates, state = opt.update(grads, state, p, lr, hess)
                 p = np.add(p, updates, out=points[t]) if rows is _ALL else p + updates
                 value, g = surface.value(p), surface.grad(p)
+                if feedback:
+                    controller.observe(value)
                 if record:
                     recorder.add(t, rows, grads, updates, state, opt.derived)
             norm = _norm(g, grad_norms[t] if rows is _ALL else None)
@@ -198,6 +212,8 @@ def run(
                 break
             p, g = p[keep], g[keep]
             state = _take_rows(state, keep)
+            if feedback:
+                controller.keep(keep)
 
         internals = recorder.result() if record else {}
     return Trajectory(points.swapaxes(0, 1), values.T, grad_norms.T, diverged_at, lrs, internals)

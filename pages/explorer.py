@@ -80,6 +80,12 @@ with tab_loss:
         key="loss_chart",
         theme=None if theme != "auto" else "streamlit",
     )
+    if scene.schedule != "constant":  # the rates under the loss (per run for plateau)
+        st.plotly_chart(
+            present.style_figure(figures.lr_figure(runs), theme),
+            key="lr_chart",
+            theme=None if theme != "auto" else "streamlit",
+        )
 with tab_grad:
     st.plotly_chart(
         present.style_figure(figures.grad_norm_figure(runs), theme),

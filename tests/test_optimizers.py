@@ -440,6 +440,12 @@ def test_schedule_specs_describe_their_parameters():
         "exponential",
         "inverse_time",
         "cosine",
+        "cosine_restarts",
+        "one_cycle",
+        "cyclic_triangular",
+        "cyclic_triangular2",
+        "cyclic_exp_range",
+        "plateau",
     }
     for kind, spec in optimizers.SCHEDULES.items():
         assert spec.name == kind and spec.title and spec.summary and spec.latex

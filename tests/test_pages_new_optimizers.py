@@ -5,6 +5,7 @@ Here: the step inspector shows each one's own quantities, and the sweep and basi
 run with it selected.
 """
 
+import numpy as np
 import pytest
 
 import optimizers
@@ -55,3 +56,82 @@ def test_basins_with_each_new_optimizer(app_test, name):
     at.selectbox(key="basins.himmelblau.1.name").set_value(name)
     no_exception(at.run())
     assert len(at.get("plotly_chart")) == 2
+
+
+# --- the schedules added by issue 14 --------------------------------------------------------
+
+NEW_SCHEDULES = {
+    "cosine_restarts": (("t_0", 30), ("t_mult", 2)),
+    "one_cycle": (("linear", True), ("t_total", 100)),
+    "cyclic_triangular": (("max_lr", 0.05), ("step_size_up", 10)),
+    "cyclic_triangular2": (("max_lr", 0.05), ("step_size_up", 10)),
+    "cyclic_exp_range": (("gamma", 0.99), ("max_lr", 0.05), ("step_size_up", 10)),
+    "plateau": (("factor", 0.5), ("patience", 3), ("threshold", 0.01)),
+}
+
+
+@pytest.mark.parametrize("kind", NEW_SCHEDULES)
+def test_explorer_with_each_new_schedule(app_test, kind):
+    from tests.test_explorer import assert_clean, run_page
+
+    scene = sc.Scene(runs=sc.default_runs(), steps=100, schedule=kind,
+                     schedule_params=NEW_SCHEDULES[kind])  # fmt: skip
+    at = run_page(app_test, scene)
+    assert_clean(at)
+    assert at.sidebar.selectbox(key="w_schedule").value == kind
+    read_back = at.session_state["scene"]
+    assert dict(read_back.schedule_params).items() >= dict(NEW_SCHEDULES[kind]).items()
+    runs = sc.results(read_back)
+    np.testing.assert_array_equal([r.lrs for r in runs], [r.lrs for r in sc.results(scene)])
+    # The learning-rate chart under the loss draws each run's own rates.
+    chart = [c for c in at.get("plotly_chart") if "learning rate" in c.proto.spec]
+    assert chart
+    # The link carries the schedule and reads back the same scene.
+    query = sc.to_query(read_back)
+    assert query["schedule"].startswith(kind)
+    scene_back, messages = sc.from_query(query)
+    assert not messages and scene_back.schedule_params == read_back.schedule_params
+
+
+def test_plateau_gives_each_run_its_own_rate_in_the_app():
+    scene = sc.Scene(
+        runs=(sc.Run("sgd", (("lr", 0.001),)), sc.Run("adam", (("lr", 0.05),), sc.PALETTE[1])),
+        steps=200,
+        schedule="plateau",
+        schedule_params=(("factor", 0.5), ("patience", 2), ("threshold", 0.05)),
+    )
+    a, b = sc.results(scene)
+    assert a.lrs.shape == b.lrs.shape == (200,)
+    assert not np.array_equal(a.lrs / a.lrs[0], b.lrs / b.lrs[0])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "one_cycle:pct_start=1",
+        "one_cycle:div_factor=0",
+        "cyclic_exp_range:gamma=2",
+        "cosine_restarts:t_mult=0",
+        "cosine_restarts:t_0=2.5",
+        "plateau:factor=1",
+        "plateau:patience=-1",
+        "plateau:min_lr=abc",
+        "plateau:threshold_abs=maybe",
+    ],
+)
+def test_hostile_schedule_links_give_a_message(value):
+    scene, messages = sc.from_query({"schedule": value})
+    assert scene.schedule == "constant"  # the bad part is dropped, with a message
+    assert len(messages) == 1 and "Traceback" not in messages[0] and len(messages[0]) < 300
+
+
+@pytest.mark.parametrize("kind", ["plateau", "one_cycle"])
+def test_inspector_with_a_new_schedule(app_test, kind):
+    at = app_test("pages/inspector.py")
+    at.session_state["scene"] = sc.Scene(
+        surface="canyon", steps=40, runs=sc.default_runs(), schedule=kind,
+        schedule_params=NEW_SCHEDULES[kind],
+    )  # fmt: skip
+    at.session_state["explorer_step"] = 30
+    no_exception(at.run())
+    assert len(at.dataframe) >= 1

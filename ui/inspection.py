@@ -34,13 +34,12 @@ def step_details(scene, runs, records, picked, start, t):
         first non-finite step or None).
     """
     start_row = np.array([start], dtype=float)
-    schedule = scene.schedule_fn()
     details = []
     for i in picked:
         run, record = runs[i], records[i]
         opt = optimizers.make(run.optimizer, **dict(run.hp))
         lr0 = opt.hp["lr"]
-        rates = None if schedule is None else schedule(np.arange(1, scene.steps + 1), lr0)
+        rates = record.get("lrs")  # the rates the run used (per row for plateau)
         step = inspector.step_values(record, t, inspector.state_dict(opt.init(start_row)))
         diverged = np.flatnonzero(~np.isfinite(record["points"]).all(axis=1))
         details.append(

@@ -495,6 +495,7 @@ def results(scene: Scene) -> list[figures.Run]:
             values=traj.values[0],
             diverged_at=int(traj.diverged_at[0]),
             grad_norms=traj.grad_norms[0],
+            lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[0],
         )
         for run, traj in zip(scene.active_runs(), compute(scene, surface), strict=True)
     ]
@@ -507,6 +508,10 @@ def internals(scene: Scene) -> list[dict]:
     ``ui.compute.internals`` is this function behind ``st.cache_data``.
     """
     return [
-        {"points": traj.points[0], "lrs": traj.lrs, **{k: v[0] for k, v in traj.internals.items()}}
+        {
+            "points": traj.points[0],
+            "lrs": traj.lrs if traj.lrs.ndim == 1 else traj.lrs[0],  # plateau: per row
+            **{k: v[0] for k, v in traj.internals.items()},
+        }
         for traj in compute(scene, record=True)
     ]

@@ -336,7 +336,13 @@ def _log_options(low: float, high: float, value: float) -> list[float]:
 
 def _schedule_default(name, h, steps):
     """Decay lengths default to a fraction of the run; everything else to the registry's."""
-    fraction = {"t_max": 1.0, "step_size": 0.25}.get(name)
+    fraction = {
+        "t_max": 1.0,
+        "t_total": 1.0,
+        "step_size": 0.25,
+        "t_0": 0.25,
+        "step_size_up": 0.125,
+    }.get(name)
     return h.default if fraction is None else max(1, int(steps * fraction))
 
 
