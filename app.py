@@ -26,6 +26,7 @@ PAGES = {
         st.Page("pages/inspector.py", title="Step inspector", icon=":material/search:"),
         st.Page("pages/basins.py", title="Basin map", icon=":material/grid_on:"),
         st.Page("pages/sweeps.py", title="Sweeps & fair race", icon=":material/tune:"),
+        st.Page("pages/stability.py", title="Stability map", icon=":material/blur_on:"),
         st.Page("pages/custom_surface.py", title="Custom surface", icon=":material/edit:"),
     ],
 }

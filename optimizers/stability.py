@@ -112,7 +112,7 @@ def jacobians(name, hp, hessian, lrs):
     return ((out[:, 0] - out[:, 1]) / (2 * h)).swapaxes(1, 2)
 
 
-def stability_map(name, hp, hessian, lrs, ys=None):
+def stability_map(name, hp, hessian, lrs, ys=None, *, progress=None):
     """Return the :class:`StabilityMap` of optimizer ``name`` at a point with this Hessian.
 
     Parameters
@@ -127,6 +127,8 @@ def stability_map(name, hp, hessian, lrs, ys=None):
         Learning rates (> 0).
     ys : array_like, shape (M,), optional
         Values of :func:`second_hparam`; ignored for GD.
+    progress : callable, optional
+        ``progress(fraction, message)`` after each row of the grid.
 
     Returns
     -------
@@ -151,6 +153,8 @@ def stability_map(name, hp, hessian, lrs, ys=None):
         extra = {} if y_name is None else {y_name: float(y)}
         jac = jacobians(name, {**hp, **extra}, hessian, lrs)
         radius[i] = np.abs(np.linalg.eigvals(jac)).max(axis=1)
+        if progress is not None:
+            progress((i + 1) / ys.size, f"row {i + 1} of {ys.size}")
     curv = np.linalg.eigvalsh((hessian + hessian.T) / 2)
     edge = 2.0 / curv[-1] if curv[-1] > 0 else np.inf
     return StabilityMap(lrs, ys, y_name, radius, curv, float(edge))

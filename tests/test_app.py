@@ -9,6 +9,7 @@ PAGES = [
     "pages/basins.py",
     "pages/sweeps.py",
     "pages/custom_surface.py",
+    "pages/stability.py",
 ]
 
 

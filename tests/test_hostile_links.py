@@ -19,6 +19,7 @@ PAGES = [
     "pages/basins.py",
     "pages/sweeps.py",
     "pages/custom_surface.py",
+    "pages/stability.py",
 ]
 KEYS = [
     "surface",
