@@ -18,7 +18,7 @@ import surfaces
 from optimizers import metrics
 from ui import lessons as L
 from ui import scene as sc
-from ui.lessons import l09_after_adam, l10_schedules, l12_which_optimizer
+from ui.lessons import l09_after_adam, l10_schedules, l12_which_optimizer, l13_axis_dependence
 
 PAGE = "pages/lessons.py"
 
@@ -75,9 +75,9 @@ def assert_lesson_page(at, number):
 # --- the content as data -------------------------------------------------------------
 
 
-def test_twelve_lessons_in_order():
-    assert [lesson.number for lesson in L.LESSONS] == list(range(1, 13))
-    assert len({lesson.title for lesson in L.LESSONS}) == 12
+def test_thirteen_lessons_in_order():
+    assert [lesson.number for lesson in L.LESSONS] == list(range(1, 14))
+    assert len({lesson.title for lesson in L.LESSONS}) == 13
 
 
 @pytest.mark.parametrize("lesson", L.LESSONS, ids=lambda x: f"lesson{x.number}")
@@ -175,7 +175,7 @@ def test_latex_boxes_add_the_schedule_formula():
         (["12"], 12, False),
         (["3", "9"], 3, False),
         ("0", 1, True),
-        ("13", 1, True),
+        ("99", 1, True),
         ("-1", 1, True),
         ("abc", 1, True),
         ("1e3", 1, True),
@@ -264,8 +264,8 @@ def test_selector_and_buttons_move_through_the_path(app_test):
     assert_lesson_page(at, 3)
     at.button(key="lesson.prev.top").click().run()
     assert_lesson_page(at, 2)
-    at.selectbox(key="lesson.pick").set_value(12).run()
-    assert_lesson_page(at, 12)
+    at.selectbox(key="lesson.pick").set_value(len(L.LESSONS)).run()
+    assert_lesson_page(at, len(L.LESSONS))
     assert at.button(key="lesson.next.top").disabled
 
 
@@ -292,7 +292,7 @@ def test_bad_links_fall_back_without_a_traceback(app_test, query):
     assert_lesson_page(at, number)
     if query.startswith("lesson=") and query not in ("lesson=", "lesson=2&lesson=5"):
         assert number == 1
-        assert "lessons are numbered 1 to 12" in at.warning[0].value
+        assert f"lessons are numbered 1 to {len(L.LESSONS)}" in at.warning[0].value
 
 
 def test_open_in_the_explorer_hands_over_the_scene(app_test):
@@ -624,6 +624,32 @@ def test_claim_12_no_single_winner():
     # The try-this: at 50 steps nobody reaches Styblinski-Tang's minimum.
     short = l12_which_optimizer.race_table(replace(scene, steps=50), L.CORE)
     assert next(r for r in short if r["surface"] == "Styblinski-Tang")["fastest"] == "none"
+
+
+def test_claim_13_axis_dependence():
+    """Turned with the start, the canyon turns the paths of GD, momentum, Shampoo, Muon
+    exactly; Adam, RMSprop and Lion change, and Adam is best aligned."""
+    lesson = L.lesson(13)
+    names = [r.optimizer for r in lesson.presets["Aligned (0°)"].runs]
+    base = dict(zip(names, trajectories(lesson.presets["Aligned (0°)"]), strict=True))
+    for angle in (15.0, 30.0, 45.0, 90.0):
+        turned = l13_axis_dependence.at_angle(lesson.presets["Aligned (0°)"], angle)
+        runs = dict(zip(names, trajectories(turned), strict=True))
+        a = np.radians(angle)
+        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        for name in l13_axis_dependence.EQUIVARIANT:
+            np.testing.assert_allclose(runs[name].points[0], base[name].points[0] @ rot.T,
+                                       atol=1e-9)  # fmt: skip
+            np.testing.assert_allclose(runs[name].values[0], base[name].values[0], rtol=1e-8,
+                                       atol=1e-12)  # fmt: skip
+        if angle in (15.0, 30.0, 45.0):
+            for name in l13_axis_dependence.PER_COORDINATE:
+                gap = np.abs(runs[name].points[0] - base[name].points[0] @ rot.T).max()
+                assert gap > 0.3, (name, angle, gap)
+            assert runs["adam"].values[0, -1] > 100 * base["adam"].values[0, -1]
+    # The presets are the same scene turned.
+    assert l13_axis_dependence.rotated_start(0.0) == l13_axis_dependence.START
+    assert dict(lesson.presets["Turned 45°"].surface_params)["angle"] == 45.0
 
 
 def test_try_this_suggestions_hold():
