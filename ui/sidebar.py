@@ -15,8 +15,8 @@ import streamlit as st
 
 import optimizers
 import surfaces
+from ui import classics, state
 from ui import scene as sc
-from ui import state
 
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 DEFAULT_FORMULA = "sin(3x)cos(y) + 0.1(x^2+y^2)"
@@ -51,6 +51,18 @@ def _surface_section(scene: sc.Scene) -> sc.Scene:
         help="The function the optimizers minimise. Each built-in teaches something: "
         "read its description below the chart.",
     )
+    classic = st.selectbox(
+        "Classic scene",
+        ["", *classics.CLASSICS],
+        format_func=lambda k: k or "Open a classic scene…",
+        key="w_classic",
+        help="The settings of the standard texts: d2l's quadratics with the book's learning "
+        "rates, and Beale from (3, 4) as in the best-known animated comparison.",
+    )
+    if classic:
+        st.session_state.pop("w_classic", None)
+        state.set_scene(classics.CLASSICS[classic], reset_widgets=True)
+        st.rerun()
     if name != scene.surface:
         # A new surface brings its own start, learning rates and parameters.
         if name == sc.FORMULA:
