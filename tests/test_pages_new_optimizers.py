@@ -135,3 +135,34 @@ def test_inspector_with_a_new_schedule(app_test, kind):
     at.session_state["explorer_step"] = 30
     no_exception(at.run())
     assert len(at.dataframe) >= 1
+
+
+def test_player_draws_lookahead_slow_weights_and_schedulefree_y_z_faintly():
+    from ui import compute
+
+    scene = sc.Scene(
+        surface="canyon",
+        steps=30,
+        runs=(
+            sc.Run("lookahead", (("lr", 0.05),), sc.PALETTE[0]),
+            sc.Run("schedulefree_adamw", (("lr", 0.05),), sc.PALETTE[1]),
+            sc.Run("adam", (("lr", 0.05),), sc.PALETTE[2]),
+        ),
+    )
+    extra = sc.companions(scene)
+    assert [r.label.split(": ")[1] for r in extra] == [
+        "slow weights φ",
+        "y (where the gradient is taken)",
+        "z",
+    ]
+    assert all(r.ghost and len(r.points) == 31 for r in extra)
+    records = sc.internals(scene)
+    np.testing.assert_array_equal(extra[0].points[1:], records[0]["slow"])
+    np.testing.assert_array_equal(extra[2].points[1:], records[1]["z"])
+    # The slow weights lag the fast path (they are pulled only every k steps).
+    fast = sc.results(scene)[0].points
+    assert np.abs(extra[0].points[1:4] - fast[1:4]).max() > 0
+    payload = compute.payload(scene)
+    labels = [(r["label"], r["ghost"]) for r in payload["runs"]]
+    assert sum(ghost for _, ghost in labels) == 3
+    assert not sc.companions(sc.Scene(runs=sc.default_runs()))

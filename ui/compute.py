@@ -70,7 +70,7 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
         xs,
         ys,
         z,
-        ghost_runs + runs(scene),
+        ghost_runs + runs(scene) + sc.companions(scene, internals),
         domain=surface.domain,
         start=scene.start_point(surface),
         minima=surface.minima,

@@ -501,6 +501,55 @@ def results(scene: Scene) -> list[figures.Run]:
     ]
 
 
+# State fields that are points of the plane, drawn faintly beside their run's path.
+COMPANIONS = {"slow": "slow weights φ", "y": "y (where the gradient is taken)", "z": "z"}
+
+
+def companions(scene: Scene, records_fn=None) -> list[figures.Run]:
+    """Return faint extra paths: Lookahead's slow weights, schedule-free's y and z.
+
+    Each is a ``ghost`` :class:`figures.Run` (drawn faintly and whole) in its run's
+    colour, starting at the start point. Only runs whose state holds such points give
+    any; the others cost nothing (no recorded run is computed unless one does).
+
+    Parameters
+    ----------
+    scene : Scene
+    records_fn : callable, optional
+        ``records_fn(scene)`` gives :func:`internals` (e.g. the cached one); default
+        :func:`internals`.
+    """
+    active = scene.active_runs()
+    fields = {
+        f
+        for r in active
+        for f in type(optimizers.make(r.optimizer, **dict(r.hp)).init(np.zeros((1, 2))))._fields
+    }
+    if not fields & set(COMPANIONS):
+        return []
+    surface = scene.build_surface()
+    start = np.array(scene.start_point(surface), dtype=float)
+    records = (records_fn or internals)(scene)
+    out = []
+    for run, record in zip(active, records, strict=True):
+        for key, name in COMPANIONS.items():
+            if key not in record:
+                continue
+            points = np.vstack([start, record[key]])
+            with np.errstate(all="ignore"):
+                values = surface.value(points)
+            out.append(
+                figures.Run(
+                    label=f"{run.label()}: {name}",
+                    color=run.color,
+                    points=points,
+                    values=values,
+                    ghost=True,
+                )
+            )
+    return out
+
+
 def internals(scene: Scene) -> list[dict]:
     """Return every active run's recorded internals per step (gradients, state, updates).
 
