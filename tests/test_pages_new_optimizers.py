@@ -125,7 +125,7 @@ def test_hostile_schedule_links_give_a_message(value):
     assert len(messages) == 1 and "Traceback" not in messages[0] and len(messages[0]) < 300
 
 
-@pytest.mark.parametrize("kind", ["plateau", "one_cycle"])
+@pytest.mark.parametrize("kind", NEW_SCHEDULES)
 def test_inspector_with_a_new_schedule(app_test, kind):
     at = app_test("pages/inspector.py")
     at.session_state["scene"] = sc.Scene(
@@ -166,3 +166,24 @@ def test_player_draws_lookahead_slow_weights_and_schedulefree_y_z_faintly():
     labels = [(r["label"], r["ghost"]) for r in payload["runs"]]
     assert sum(ghost for _, ghost in labels) == 3
     assert not sc.companions(sc.Scene(runs=sc.default_runs()))
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_stability_page_with_each_new_optimizer_in_the_scene(app_test, name):
+    """Not linearisable there: the page maps a covered optimizer instead, without error."""
+    at = app_test("pages/stability.py")
+    at.session_state["scene"] = sc.Scene(
+        surface="canyon", runs=(sc.Run(name, (("lr", optimizers.suggest_lr(name, 1e-3)),)),)
+    )
+    no_exception(at.run())
+    assert at.selectbox(key="stability.optimizer").value == "momentum"
+    assert len(at.get("plotly_chart")) == 1
+
+
+@pytest.mark.parametrize("kind", NEW_SCHEDULES)
+def test_stability_and_sweeps_pages_open_with_each_new_schedule(app_test, kind):
+    scene = sc.Scene(runs=sc.default_runs(), schedule=kind, schedule_params=NEW_SCHEDULES[kind])
+    for page in ("pages/stability.py", "pages/sweeps.py"):
+        at = app_test(page, timeout=120)
+        at.session_state["scene"] = scene
+        no_exception(at.run())
