@@ -106,7 +106,8 @@ def trajectories_json(runs, settings, app_version):
     """Write the runs and every setting of the scene as JSON text.
 
     The document is ``{"app": "Loss Landscape Lab", "version": ..., "settings": ...,
-    "runs": [{"label", "color", "diverged_at", "points", "values"}]}``. Non-finite numbers
+    "runs": [{"label", "color", "diverged_at", "points", "values"[, "lrs"]}]}`` (``lrs``:
+    the learning rate of steps 1..steps, when the run has them). Non-finite numbers
     (the NaN points after divergence, and an infinite value at the step of divergence) are
     written as ``null``, so the text is strict JSON with no ``NaN``/``Infinity`` tokens;
     `load_trajectories_json` reads ``null`` back as NaN. Finite floats round-trip exactly.
@@ -139,6 +140,9 @@ def trajectories_json(runs, settings, app_version):
                 "values": _finite_or_none(values.tolist()),
             }
         )
+        lrs = getattr(run, "lrs", None)
+        if lrs is not None:
+            out_runs[-1]["lrs"] = _finite_or_none(np.asarray(lrs, dtype=float).tolist())
     doc = {"app": APP_NAME, "version": app_version, "settings": settings, "runs": out_runs}
     return json.dumps(doc, allow_nan=False, default=_json_default)
 

@@ -187,3 +187,20 @@ def test_stability_and_sweeps_pages_open_with_each_new_schedule(app_test, kind):
         at = app_test(page, timeout=120)
         at.session_state["scene"] = scene
         no_exception(at.run())
+
+
+def test_json_export_carries_each_runs_own_rates():
+    import json
+
+    from figures import trajectories
+
+    scene = sc.Scene(
+        runs=(sc.Run("sgd", (("lr", 0.001),)), sc.Run("adam", (("lr", 0.05),), sc.PALETTE[1])),
+        steps=60,
+        schedule="plateau",
+        schedule_params=(("patience", 2), ("threshold", 0.05)),
+    )
+    runs = sc.results(scene)
+    doc = json.loads(trajectories.trajectories_json(runs, {"schedule": "plateau"}, "test"))
+    for run, out in zip(runs, doc["runs"], strict=True):
+        assert out["lrs"] == run.lrs.tolist() and len(out["lrs"]) == 60
