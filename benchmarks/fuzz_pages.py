@@ -23,6 +23,7 @@ PAGES = [
     "pages/basins.py",
     "pages/sweeps.py",
     "pages/custom_surface.py",
+    "pages/stability.py",
 ]
 VALUES = {
     "surface": [

@@ -207,6 +207,7 @@ CHANGES = {
     10: ("Cosine", "t_max", 100, None),
     11: (None, "noise", 0.1, None),
     12: (None, "adam_lr", 3.0, "lr=0.3"),
+    13: (None, "angle", 45.0, None),
 }
 
 
@@ -218,14 +219,14 @@ def widget(at, key):
     raise AssertionError(f"no widget {key}")
 
 
-@pytest.mark.parametrize("number", range(1, 13))
+@pytest.mark.parametrize("number", range(1, len(L.LESSONS) + 1))
 def test_every_lesson_by_link(app_test, number):
     at = open_lesson(app_test, number)
     assert_lesson_page(at, number)
     assert at.selectbox(key="lesson.pick").value == number
 
 
-@pytest.mark.parametrize("number", range(1, 13))
+@pytest.mark.parametrize("number", range(1, len(L.LESSONS) + 1))
 def test_every_lesson_with_a_changed_control(app_test, number):
     lesson = L.lesson(number)
     preset, key, value, label = CHANGES[number]
@@ -243,7 +244,7 @@ def test_every_lesson_with_a_changed_control(app_test, number):
         assert after == [before[0], before[4]]
 
 
-@pytest.mark.parametrize("number", range(1, 13))
+@pytest.mark.parametrize("number", range(1, len(L.LESSONS) + 1))
 def test_every_preset_renders(app_test, number):
     lesson = L.lesson(number)
     at = open_lesson(app_test, number)
