@@ -204,3 +204,16 @@ def test_json_export_carries_each_runs_own_rates():
     doc = json.loads(trajectories.trajectories_json(runs, {"schedule": "plateau"}, "test"))
     for run, out in zip(runs, doc["runs"], strict=True):
         assert out["lrs"] == run.lrs.tolist() and len(out["lrs"]) == 60
+
+
+def test_new_schedule_widgets_accept_what_links_accept(app_test):
+    """Open ends stay outside the widget: factor and pct_start in (0, 1)."""
+    from tests.test_explorer import run_page
+
+    for kind, key in (("plateau", "factor"), ("one_cycle", "pct_start")):
+        at = run_page(app_test, sc.Scene(runs=sc.default_runs(), schedule=kind))
+        widget = next(w for w in at.sidebar.number_input if w.key.endswith(f"{kind}.{key}"))
+        h = optimizers.SCHEDULES[kind].hparams[key]
+        assert (widget.min, widget.max) == h.closed_bounds()
+        for value in (widget.min, widget.max):
+            assert h.check(key, value) == value

@@ -308,7 +308,9 @@ def _hparam_widget(name: str, label: str, h, value):
             format_func=lambda v: f"{v:g}",
             help=h.help + " (log scale)",
         )
-    return _number_widget(name, label, value, h.low, h.high, h.help, integer=h.kind == "int")
+    # Open ends (a factor in (0, 1)) move just inside: the widget accepts what a link does.
+    low, high = h.closed_bounds() if h.kind != "int" else (h.low, h.high)
+    return _number_widget(name, label, value, low, high, h.help, integer=h.kind == "int")
 
 
 def _number_widget(name, label, value, low, high, help_text, integer=False):
