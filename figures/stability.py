@@ -4,13 +4,17 @@ import numpy as np
 
 from figures.layout import base_layout
 
+STRETCH = 0.1  # log10 ρ below 0 is divided by this before colouring
+
 
 def stability_figure(m, current=None, *, title=None, height=460):
     """Draw a :class:`optimizers.stability.StabilityMap` as a heatmap.
 
-    Colour is log10 ρ clipped to [-1, 1] on a diverging scale centred at ρ = 1 (blue
-    converges, red diverges); a black contour marks ρ = 1, the stability edge; a dashed
-    line marks GD's edge 2/λ_max and a star the current settings.
+    Colour is log10 ρ on a diverging scale centred at ρ = 1: red diverges (up to ρ = 10),
+    blue converges, ten times stretched (down to ρ = 10^-0.1 ≈ 0.79: near a minimum of a
+    narrow valley the best ρ is close to 1, and the difference matters); a black contour
+    marks ρ = 1, the stability edge; a dashed line marks GD's edge 2/λ_max and a star the
+    current settings.
 
     Parameters
     ----------
@@ -25,7 +29,8 @@ def stability_figure(m, current=None, *, title=None, height=460):
     dict
     """
     with np.errstate(divide="ignore"):
-        z = np.clip(np.log10(m.radius), -1.0, 1.0)
+        log_rho = np.log10(m.radius)
+    z = np.clip(np.where(log_rho < 0, log_rho / STRETCH, log_rho), -1.0, 1.0)
     gd = m.y_name is None
     ys = np.array([0.0, 1.0]) if gd else m.ys
     z = np.vstack([z, z]) if gd else z
@@ -40,7 +45,18 @@ def stability_figure(m, current=None, *, title=None, height=460):
             "zmin": -1.0,
             "zmax": 1.0,
             "colorscale": "RdBu_r",
-            "colorbar": {"title": {"text": "log₁₀ ρ"}, "len": 0.8},
+            "colorbar": {
+                "title": {"text": "ρ"},
+                "len": 0.8,
+                "tickvals": [-1.0, -0.5, 0.0, 0.5, 1.0],
+                "ticktext": [
+                    f"≤{10**-STRETCH:.2f}",
+                    f"{10 ** (-STRETCH / 2):.2f}",
+                    "1",
+                    f"{10**0.5:.1f}",
+                    "≥10",
+                ],
+            },
             "hovertemplate": "lr %{x:.4g}<br>"
             + ("" if gd else f"{m.y_name} %{{y:.3g}}<br>")
             + "ρ = %{customdata:.4g}<extra></extra>",
