@@ -30,7 +30,9 @@ def pick_point(container, surface, key):
 def pick_optimizer(container, scene, key):
     """Pick a covered optimizer; return it with the current (lr, y) and other settings."""
     seeds = [r for r in scene.active_runs() if r.optimizer in stability.COVERED]
-    default = seeds[0].optimizer if seeds else "momentum"
+    # A run with a second hyperparameter gives the two-dimensional phase diagram.
+    planar = [r for r in seeds if stability.second_hparam(r.optimizer) is not None]
+    default = (planar or seeds)[0].optimizer if seeds else "momentum"
     name = container.selectbox(
         "Optimizer",
         stability.COVERED,
