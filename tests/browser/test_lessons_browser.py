@@ -9,6 +9,7 @@ import time
 import pytest
 
 from tests.browser.conftest import READY, find_player_frame, wait_for_app
+from ui.lessons import LESSONS
 
 pytestmark = pytest.mark.browser
 
@@ -103,5 +104,5 @@ def test_open_in_the_explorer(page, failures, lessons_url, screenshot):
 def test_bad_link_warns(page, lessons_url):
     page.goto(f"{lessons_url}?lesson=banana")
     wait_for_app(page)
-    assert page.get_by_text("lessons are numbered 1 to 12").count() == 1
+    assert page.get_by_text(f"lessons are numbered 1 to {len(LESSONS)}").count() == 1
     assert header(page).startswith("1. ")
