@@ -11,6 +11,62 @@
     return { color: c.text, gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid };
   }
 
+  // Default 3-D view: 30° above the floor, seen from the front right, close enough that the
+  // box fills its half (the PNG/GIF export's view, figures/export.py). Paths float above
+  // the surface (model.js: lift), so a low camera no longer hides them in valleys.
+  const ELEVATION = 30, AZIMUTH = -60, DISTANCE = 1.8;
+  // A drag may tilt the view between these elevations, never below the floor.
+  const MIN_ELEVATION = 8, MAX_ELEVATION = 88;
+
+  /** Plotly's camera eye at an elevation and azimuth in degrees, at a distance. */
+  function eyeAt(elevation, azimuth, distance) {
+    const e = (elevation * Math.PI) / 180, a = (azimuth * Math.PI) / 180;
+    return { x: distance * Math.cos(e) * Math.cos(a), y: distance * Math.cos(e) * Math.sin(a),
+             z: distance * Math.sin(e) };
+  }
+
+  /**
+   * The eye moved back between MIN_ELEVATION and MAX_ELEVATION (same azimuth and distance),
+   * or null when it already is. Turntable rotation keeps z up, so the elevation is the
+   * only way a drag can turn the surface upside down.
+   */
+  function clampEye(eye) {
+    if (!eye || !isFinite(eye.x) || !isFinite(eye.y) || !isFinite(eye.z)) return null;
+    const r = Math.hypot(eye.x, eye.y, eye.z);
+    if (!(r > 0)) return null;
+    const elev = (Math.asin(eye.z / r) * 180) / Math.PI;
+    if (elev >= MIN_ELEVATION - 1e-6 && elev <= MAX_ELEVATION + 1e-6) return null;
+    const az = (Math.atan2(eye.y, eye.x) * 180) / Math.PI;
+    return eyeAt(Math.min(Math.max(elev, MIN_ELEVATION), MAX_ELEVATION), az, r);
+  }
+
+  /** Keep every rotation of the 3-D chart gd between the elevation bounds. */
+  function bindCameraClamp(gd) {
+    if (gd.llpClamp) return;
+    gd.llpClamp = true;
+    const check = (ev) => {
+      const cam = ev && (ev["scene.camera"] || (ev["scene.camera.eye"] && { eye: ev["scene.camera.eye"] }));
+      const fixed = clampEye(cam && cam.eye);
+      if (fixed) Plotly.relayout(gd, { "scene.camera.eye": fixed });
+    };
+    gd.on("plotly_relayout", check);
+    // A drag that ends outside the chart fires no plotly_relayout: check as it moves too.
+    gd.on("plotly_relayouting", check);
+  }
+
+  /** At most three round values in [lo, hi] (the 3-D z axis is short on screen). */
+  function threeTicks(lo, hi) {
+    const raw = (hi - lo) / 2;
+    if (!(raw > 0) || !isFinite(raw)) return [lo];
+    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((v) => v >= raw * 0.999);
+    const vals = [];
+    for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) {
+      vals.push(Number(v.toPrecision(12)));
+    }
+    return vals.slice(0, 3);
+  }
+
   /** Both figures for a model, with every path empty (frames fill them in). */
   function buildFigures(model, themeName) {
     const c = THEMES[themeName] || THEMES.light;
@@ -60,7 +116,7 @@
     }
     for (const r of model.runs) {
       d3.push({ type: "scatter3d", mode: "lines", x: [NaN], y: [NaN], z: [NaN], name: r.label,
-                line: { color: r.color, width: 7 }, hoverinfo: "skip", showlegend: false });
+                line: { color: r.color, width: 10 }, hoverinfo: "skip", showlegend: false });
       d2.push({ type: "scatter", mode: "lines", x: [], y: [], name: r.label,
                 line: { color: r.color, width: 3.5 }, hoverinfo: "skip", showlegend: false });
     }
@@ -76,7 +132,7 @@
     const start = model.start;
     d3.push({ type: "scatter3d", mode: "markers", name: "start",
               x: start ? [start.x] : [], y: start ? [start.y] : [], z: start ? [start.h] : [],
-              marker: { symbol: "diamond", size: 8, color: c.mark, line: { color: c.outline, width: 1 } },
+              marker: { symbol: "circle", size: 6, color: c.outline, line: { color: c.text, width: 3 } },
               hovertemplate: "start (%{x:.3g}, %{y:.3g})<extra></extra>", showlegend: false });
     d2.push({ type: "scatter", mode: "markers", name: "start",
               x: start ? [start.x] : [], y: start ? [start.y] : [],
@@ -107,35 +163,42 @@
       showlegend: false, autosize: true,
     };
     const dx = x1 - x0, dy = y1 - y0;
-    const ratio = Math.min(Math.max(dy / dx, 0.4), 2.5);
+    // The true x:y ratio (a 12 x 4 canyon looks narrow), the longer side one unit.
+    const ratio = dy / dx;
+    const aspect = ratio <= 1 ? { x: 1, y: Math.max(ratio, 0.1), z: 0.55 }
+      : { x: Math.max(1 / ratio, 0.1), y: 1, z: 0.55 };
     // No z title: the colour bar names the quantity, and a 3-D axis title collides with
     // the tick labels from most viewpoints.
     const zAxis = { title: { text: "" }, range: [model.tlo, model.thi + 2 * model.lift], ...axisStyle(c),
-                    backgroundcolor: c.panel, showbackground: true };
+                    backgroundcolor: c.panel, showbackground: true, tickfont: { size: 12, color: c.text } };
     if (model.ticks) {
       // The 3-D z axis is short on screen: at most three labels (every other decade if needed).
       const keep = Math.ceil(model.ticks.tickvals.length / 3);
       Object.assign(zAxis, { tickmode: "array",
-                             tickvals: model.ticks.tickvals.filter((_, i) => i % keep === 0),
-                             ticktext: model.ticks.ticktext.filter((_, i) => i % keep === 0) });
+                             tickvals: model.ticks.tickvals.filter((_, i) => i % keep === 0).slice(0, 3),
+                             ticktext: model.ticks.ticktext.filter((_, i) => i % keep === 0).slice(0, 3) });
+    } else {
+      const vals = threeTicks(model.tlo, model.thi);
+      Object.assign(zAxis, { tickmode: "array", tickvals: vals, ticktext: vals.map((v) => fmt(v)) });
     }
     const layout3d = {
       ...base,
       margin: { l: 0, r: 0, t: 0, b: 0 },
       scene: {
         uirevision: uirev,
-        xaxis: { title: { text: "x" }, range: [x0, x1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true },
-        yaxis: { title: { text: "y" }, range: [y0, y1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true },
+        xaxis: { title: { text: "x" }, range: [x0, x1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
+                 nticks: 6 },
+        yaxis: { title: { text: "y" }, range: [y0, y1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
+                 nticks: 6 },
         zaxis: zAxis,
-        aspectmode: "manual", aspectratio: { x: 1, y: ratio, z: 0.5 },
-        // Default view from high up (~57°): steep-walled valleys (Rosenbrock on a log scale)
-        // hide paths from lower viewpoints. A payload may bring its own camera.
-        camera: p.camera || { eye: { x: -0.75, y: -0.95, z: 2.0 }, center: { x: 0, y: 0, z: -0.2 } },
+        aspectmode: "manual", aspectratio: aspect,
+        // A payload may bring its own camera (a lesson's view).
+        camera: p.camera || { eye: eyeAt(ELEVATION, AZIMUTH, DISTANCE), center: { x: 0, y: 0, z: -0.08 } },
         dragmode: "turntable",
       },
     };
     // Equal aspect on the map when the domain is not too elongated.
-    const equal = dy / dx > 1 / 3 && dy / dx < 3;
+    const equal = dy / dx >= 1 / 4 && dy / dx <= 4;
     const layout2d = {
       ...base,
       margin: { l: 56, r: 8, t: 16, b: 48 },
@@ -311,5 +374,5 @@
   }
 
 
-  Object.assign(P, { MapOverlay, buildFigures });
+  Object.assign(P, { MapOverlay, bindCameraClamp, buildFigures, clampEye, eyeAt, threeTicks });
 })(window.LLPlayerParts = window.LLPlayerParts || {});

@@ -82,7 +82,7 @@
     const tlo = transform(zs.zmin);
     let thi = transform(zs.zmax);
     if (!(thi > tlo)) thi = tlo + 1;
-    const lift = 0.012 * (thi - tlo); // paths float just above the surface so they stay visible
+    const lift = 0.03 * (thi - tlo); // paths float just above the surface so they stay visible
 
     const gx = decodeArray(payload.grid.x);
     const gy = decodeArray(payload.grid.y);

@@ -203,6 +203,7 @@
         .then(() => (current() ? Plotly.react(this.gd3, figs.d3.data, figs.d3.layout, cfg3) : null))
         .then(() => {
           if (!current()) return false;
+          P.bindCameraClamp(this.gd3); // a drag never turns the surface upside down
           this.ready3d = true;
           this.last3d = -Infinity;
           this.draw3d();
