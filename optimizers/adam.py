@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Optimizer, algorithm_box, flag, hparam
+from .base import Optimizer, algorithm_box, flag, hparam, nonzero
 from .explain import (
     Eq,
     adaptive_step,
@@ -171,7 +171,7 @@ def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_co
         denom += eps
         updates = mu * (-lr / bias1)
         updates /= denom
-        if decoupled and weight_decay:
+        if decoupled and nonzero(weight_decay):
             updates -= (lr * weight_decay) * params
         return updates, AdamState(count, mu, nu, nu_max)
 

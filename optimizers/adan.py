@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Optimizer, algorithm_box, flag
+from .base import Optimizer, algorithm_box, flag, nonzero
 from .explain import Eq, fmt_num, par, theta_eq
 from .moments import lerp
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, normalized_lr, register
@@ -173,6 +173,7 @@ def adan(
     Optimizer
     """
     hp = dict(locals())
+    decay = nonzero(weight_decay)
 
     def init(params):
         zeros = np.zeros_like(params)
@@ -190,10 +191,10 @@ def adan(
         nu += (1.0 - beta3) * look * look
         denom = np.sqrt(nu) / np.sqrt(1.0 - beta3**count)
         denom += eps
-        theta = params * (1.0 - lr * weight_decay) if weight_decay and weight_decouple else params
+        theta = params * (1.0 - lr * weight_decay) if decay and weight_decouple else params
         theta = theta + (-lr / (1.0 - beta1**count)) * (mu / denom)
         theta = theta + (-lr * beta2 / (1.0 - beta2**count)) * (delta / denom)
-        if weight_decay and not weight_decouple:
+        if decay and not weight_decouple:
             theta = theta / (1.0 + lr * weight_decay)
         return theta - params, AdanState(count, mu, delta, nu, grads)
 

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Optimizer, algorithm_box, flag, hparam
+from .base import Optimizer, algorithm_box, flag, hparam, per_row_where
 from .explain import Eq, adaptive_step, decayed_grad, fmt_num, par, theta_eq
 from .moments import add_weight_decay, ema_sq, lerp
 from .registry import (
@@ -342,9 +342,12 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
     """
     hp = dict(locals())
 
+    heavy = momentum > 0  # per-row momentum: a bool array
+    any_heavy = bool(np.any(heavy))
+
     def init(params):
         zeros = np.zeros_like(params)
-        return RMSpropState(zeros, zeros if centered else None, zeros if momentum > 0 else None)
+        return RMSpropState(zeros, zeros if centered else None, zeros if any_heavy else None)
 
     def update(grads, state, params, lr, hess=None):
         g = add_weight_decay(grads, params, weight_decay)
@@ -357,13 +360,16 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
             avg = np.sqrt(nu)
         avg += eps
         velocity = None
-        if momentum > 0:
+        if any_heavy:
             velocity = state.velocity * momentum
             velocity += g / avg
-            updates = -lr * velocity
-        else:
+
+        def plain():
             updates = g * -lr
             updates /= avg
+            return updates
+
+        updates = per_row_where(heavy, lambda: -lr * velocity, plain)
         return updates, RMSpropState(nu, mu, velocity)
 
     return Optimizer("rmsprop", hp, init, update)

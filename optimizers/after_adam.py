@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .adam import FIRST_MOMENT
-from .base import Optimizer, algorithm_box
+from .base import Optimizer, algorithm_box, nonzero
 from .explain import Eq, adaptive_step, bias_corrected, fmt_num, par, theta_eq
 from .moments import ema
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, normalized_lr, register, sign_lr
@@ -231,7 +231,7 @@ def lion(lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=1e-3):
 
     def update(grads, state, params, lr, hess=None):
         direction = np.sign(ema(state.mu, grads, beta1))
-        if weight_decay:
+        if nonzero(weight_decay):
             direction += weight_decay * params
         direction *= -lr
         return direction, LionState(ema(state.mu, grads, beta2))

@@ -4,6 +4,10 @@ An optimizer is a pair of pure functions in the style of optax: ``init(params) -
 and ``update(grads, state, params, lr, hess=None) -> (updates, state)``. Arrays are
 ``(N, D)`` (D = 2 on the app's surfaces, Newton D = 2 only): one row per start point,
 so one call moves every start point at once.
+
+Any numeric hyperparameter may also be given per row, as an array of shape (N,) (see
+``optimizers.make``): the factory then receives it as an (N, 1) column, which
+broadcasts against the (N, D) arrays, so row i follows its own values.
 """
 
 from collections.abc import Callable
@@ -44,6 +48,11 @@ class Optimizer(NamedTuple):
         ``derived(state) -> dict[str, ndarray]``: quantities the algorithm box names
         but the state does not store (bias-corrected moments ``mu_hat``, ``nu_hat``),
         for the step inspector. Only called when a run records its internals.
+    take_rows : callable or None
+        ``take_rows(keep) -> Optimizer``: the same optimizer restricted to the rows
+        ``keep`` (a boolean mask), set by ``make`` when a hyperparameter is per row
+        (``hp[name]`` an (N,) array); the runner calls it when rows stop. None: every
+        hyperparameter is one scalar for all rows.
     """
 
     name: str
@@ -53,6 +62,71 @@ class Optimizer(NamedTuple):
     lookahead: Callable | None = None
     needs_hessian: bool = False
     derived: Callable | None = None
+    take_rows: Callable | None = None
+
+
+def column(value):
+    """Return ``value`` as an (N, 1) column if it is a per-row (N,) array, else unchanged.
+
+    Parameters
+    ----------
+    value : float or ndarray, shape (N,) or (N, 1)
+
+    Returns
+    -------
+    float or ndarray
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return value[:, None]
+    return value
+
+
+def flat(value):
+    """Return ``value`` as an (N,) row vector if it is a per-row column, else unchanged.
+
+    Parameters
+    ----------
+    value : float or ndarray, shape (N, 1) or (N,)
+
+    Returns
+    -------
+    float or ndarray
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        return value[:, 0]
+    return value
+
+
+def nonzero(value):
+    """Return True if ``value`` (a scalar or a per-row array) is non-zero in any row."""
+    return bool(value.any()) if isinstance(value, np.ndarray) else bool(value)
+
+
+def per_row_where(condition, if_true, if_false):
+    """Return ``if_true()`` where ``condition``, else ``if_false()``, row by row.
+
+    For scalar hyperparameters ``condition`` is a plain bool and only one branch is
+    computed (the scalar path stays as fast and bit-identical as before); for per-row
+    ones it is a boolean array and both branches are combined with ``np.where`` unless
+    all rows agree.
+
+    Parameters
+    ----------
+    condition : bool or ndarray of bool
+    if_true, if_false : callable
+        ``() -> ndarray``, the two branches.
+
+    Returns
+    -------
+    ndarray
+    """
+    if not isinstance(condition, np.ndarray):
+        return if_true() if condition else if_false()
+    if condition.all():
+        return if_true()
+    if not condition.any():
+        return if_false()
+    return np.where(condition, if_true(), if_false())
 
 
 class HParam(NamedTuple):
@@ -133,6 +207,49 @@ class HParam(NamedTuple):
         if not (above and below):  # also catches NaN
             raise ValueError(f"{name} must be in {self.interval()}, got {value!r}")
         return value
+
+    def check_rows(self, name, values):
+        """Return per-row ``values`` as a checked (N,) array, or raise ValueError.
+
+        Every element must pass :meth:`check`; the message names the first bad row.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name, used in the message.
+        values : array_like, shape (N,)
+            One value per start row.
+
+        Returns
+        -------
+        ndarray, shape (N,)
+            float64, or int64 for ``kind="int"``.
+        """
+        if self.kind == "bool":
+            raise ValueError(f"{name} must be True or False (one value for all rows)")
+        try:
+            array = np.asarray(values)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a number or an array of numbers") from None
+        if array.ndim != 1 or not array.size:
+            raise ValueError(
+                f"{name} must be a number or a 1-D array (one value per start row), "
+                f"got shape {array.shape}"
+            )
+        if array.dtype.kind not in "iuf":
+            raise ValueError(f"{name} must be numbers in {self.interval()}, got {array.dtype}")
+        array = array.astype(np.float64)
+        what = "integers" if self.kind == "int" else "numbers"
+        with np.errstate(invalid="ignore"):
+            above = array > self.low if self.low_open else array >= self.low
+            below = array < self.high if self.high_open else array <= self.high
+            good = above & below  # False for NaN
+            if self.kind == "int":
+                good &= array == np.round(array)
+        if not good.all():
+            i = int(np.argmin(good))
+            raise ValueError(f"{name}[{i}] must be in {self.interval()} ({what}), got {array[i]!r}")
+        return array.astype(np.int64) if self.kind == "int" else array
 
 
 def hparam(

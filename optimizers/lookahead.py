@@ -8,9 +8,12 @@ the inspector and for drawing them faintly beside the fast path.
 import math
 from collections import namedtuple
 
-from .base import algorithm_box, hparam
+import numpy as np
+
+from .adam import adam
+from .base import algorithm_box, column, hparam, nonzero, per_row_where
 from .explain import Eq, fmt_num, par, theta_eq
-from .registry import BETA1, BETA2, EPS, LR, make, normalized_lr, register
+from .registry import BETA1, BETA2, EPS, LR, normalized_lr, register
 
 LOOKAHEAD_LATEX = algorithm_box(
     [r"\text{inner optimizer } A,\ k \text{ (sync period)},\ \alpha \text{ (slow step)}"],
@@ -40,9 +43,9 @@ def wrap(opt, k=5, alpha=0.5):
     ----------
     opt : Optimizer
         The inner (fast) optimizer.
-    k : int
-        Fast steps between synchronisations.
-    alpha : float
+    k : int or ndarray of int, shape (N,) or (N, 1)
+        Fast steps between synchronisations (per row: one period per start).
+    alpha : float or ndarray, shape (N,) or (N, 1)
         Step of the slow weights towards the fast ones.
 
     Returns
@@ -50,31 +53,42 @@ def wrap(opt, k=5, alpha=0.5):
     Optimizer
         Its state holds ``sync_count``, ``slow`` and the inner state's fields.
     """
+    inner_type = []  # the inner state's type, found once (init on the run's rows)
+    period, pull = column(k), column(alpha)  # per-row (N,) arrays become (N, 1) columns
 
-    def split(state):
-        return state[0], state[1], state[2:]
+    def split(state, params):
+        if not inner_type:
+            inner_type.append(type(opt.init(params)))
+        return state[0], state[1], inner_type[0](*state[2:])
 
     def init(params):
         inner = opt.init(params)
         return _state_type(inner)(0, params.copy(), *inner)
 
     def update(grads, state, params, lr, hess=None):
-        count, slow, inner_fields = split(state)
-        inner = type(opt.init(params[:1]))(*inner_fields)
+        count, slow, inner = split(state, params)
         step, inner = opt.update(grads, inner, params, lr, hess)
         fast = params + step
         count += 1
-        if count % k == 0:
-            slow = slow + alpha * (fast - slow)
-            fast = slow
+        sync = count % period == 0  # per-row k: a bool column
+        if nonzero(sync):
+            pulled = slow + pull * (fast - slow)
+            slow = per_row_where(sync, lambda: pulled, lambda: slow)
+            fast = per_row_where(sync, lambda: pulled, lambda: fast)
         return fast - params, type(state)(count, slow, *inner)
 
     lookahead = None
     if opt.lookahead is not None:
 
         def lookahead(params, state):
-            inner = type(opt.init(params[:1]))(*state[2:])
-            return opt.lookahead(params, inner)
+            return opt.lookahead(params, split(state, params)[2])
+
+    take_rows = None
+    if opt.take_rows is not None or any(isinstance(v, np.ndarray) for v in (k, alpha)):
+
+        def take_rows(keep):
+            inner = opt if opt.take_rows is None else opt.take_rows(keep)
+            return wrap(inner, *(v[keep] if isinstance(v, np.ndarray) else v for v in (k, alpha)))
 
     return opt._replace(
         name=f"lookahead_{opt.name}",
@@ -82,6 +96,7 @@ def wrap(opt, k=5, alpha=0.5):
         update=update,
         lookahead=lookahead,
         derived=None,
+        take_rows=take_rows,
     )
 
 
@@ -164,5 +179,6 @@ def lookahead(lr=1e-3, k=5, alpha=0.5, beta1=0.9, beta2=0.999, eps=1e-8):
     Optimizer
     """
     hp = dict(locals())
-    inner = make("adam", lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+    # The factory, not make: per-row values arrive here as (N, 1) columns, already checked.
+    inner = adam(lr=lr, beta1=beta1, beta2=beta2, eps=eps)
     return wrap(inner, k, alpha)._replace(name="lookahead", hp=hp)

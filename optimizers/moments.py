@@ -7,6 +7,8 @@ exact arithmetic. Every function returns a new array and leaves its inputs alone
 
 import numpy as np
 
+from .base import nonzero, per_row_where
+
 
 def add_weight_decay(grads, params, weight_decay):
     """Return ``g + λθ`` (L2 weight decay folded into the gradient), or ``g`` if λ = 0.
@@ -14,13 +16,13 @@ def add_weight_decay(grads, params, weight_decay):
     Parameters
     ----------
     grads, params : ndarray, shape (N, 2)
-    weight_decay : float
+    weight_decay : float or ndarray, shape (N, 1)
 
     Returns
     -------
     ndarray, shape (N, 2)
     """
-    return grads + weight_decay * params if weight_decay else grads
+    return grads + weight_decay * params if nonzero(weight_decay) else grads
 
 
 def lerp(start, end, weight):
@@ -32,12 +34,18 @@ def lerp(start, end, weight):
     Parameters
     ----------
     start, end : ndarray
-    weight : float
+    weight : float or ndarray, shape (N, 1)
 
     Returns
     -------
     ndarray
     """
+    if isinstance(weight, np.ndarray):  # per-row weights: each row takes torch's branch
+        return per_row_where(
+            np.abs(weight) < 0.5,
+            lambda: (end - start) * weight + start,
+            lambda: (end - start) * (weight - 1.0) + end,
+        )
     out = end - start
     if abs(weight) < 0.5:
         out *= weight

@@ -63,7 +63,7 @@ def newton(lr=1.0, damping=0.0):
 
     def update(grads, state, params, lr, hess=None):
         with np.errstate(all="ignore"):
-            step = -lr * solve2(hess + damping * np.eye(2), grads)
+            step = -lr * solve2(hess + np.reshape(damping, (-1, 1, 1)) * np.eye(2), grads)
         # g = 0 is a fixed point whatever H is: on a critical point with a singular
         # Hessian (x^4 + y^4's minimum, the monkey saddle) 0/0 is not a divergence.
         return np.where((grads == 0).all(-1, keepdims=True), 0.0, step), state

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Optimizer, algorithm_box, flag, hparam
+from .base import Optimizer, algorithm_box, column, flag, flat, hparam, nonzero, per_row_where
 from .explain import Eq, fmt_num, par, theta_eq
 from .moments import fma
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, register, unit_lr
@@ -213,6 +213,12 @@ def prodigy(
     Optimizer
     """
     hp = dict(locals())
+    # Prodigy keeps per-row scalars (d, its sums) as (N,) vectors: per-row
+    # hyperparameters are used as (N,) vectors beside them, as columns beside (N, D).
+    beta1, beta2, beta3, eps, weight_decay, d0, d_coef, growth_rate = (
+        flat(v) for v in (beta1, beta2, beta3, eps, weight_decay, d0, d_coef, growth_rate)
+    )
+    beta1_c, beta2_c, beta3_c = column(beta1), column(beta2), column(beta3)
 
     def init(params):
         n = params.shape[0]
@@ -239,10 +245,10 @@ def prodigy(
         ratio = d / d0
         delta = (ratio * dlr) * np.sum(grads * (state.x0 - params), axis=1)
         # prodigyopt's add_(alpha=...) and addcmul_ are fused multiply-adds in torch.
-        mu = fma(grads, (d * (1 - beta1))[:, None], state.mu * beta1)
-        nu = fma((d * d * (1 - beta2))[:, None] * grads, grads, state.nu * beta2)
+        mu = fma(grads, (d * (1 - beta1))[:, None], state.mu * beta1_c)
+        nu = fma((d * d * (1 - beta2))[:, None] * grads, grads, state.nu * beta2_c)
         s_rate = ratio * d if safeguard_warmup else ratio * dlr
-        s = fma(grads, s_rate[:, None], state.s * beta3)
+        s = fma(grads, s_rate[:, None], state.s * beta3_c)
         denom_sum = np.abs(s).sum(axis=1)
         # prodigyopt returns without a step while its sum is 0 (a zero gradient).
         moving = denom_sum != 0
@@ -255,12 +261,13 @@ def prodigy(
         new_d = np.where(moving, np.minimum(d_max, grown), d)
         denom = np.sqrt(nu) + (new_d * eps)[:, None]
         theta = params
-        if weight_decay:
+        if nonzero(weight_decay):
             theta = fma(theta, (-weight_decay * dlr)[:, None], theta)
-        if beta1 > 0:
-            theta = theta + ((-dlr)[:, None] * mu) / denom
-        else:
-            theta = theta + ((-dlr * new_d)[:, None] * grads) / denom
+        theta = per_row_where(
+            beta1_c > 0,
+            lambda: theta + ((-dlr)[:, None] * mu) / denom,
+            lambda: theta + ((-dlr * new_d)[:, None] * grads) / denom,
+        )
         updates = np.where(moving[:, None], theta - params, 0.0)
         return updates, ProdigyState(k + moving, new_d, d_max, numerator, mu, nu, s, state.x0)
 

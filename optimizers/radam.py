@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .adam import ADAM_INPUTS, FIRST_MOMENT, MOMENTS_INIT, SECOND_MOMENT
-from .base import Optimizer, algorithm_box
+from .base import Optimizer, algorithm_box, per_row_where
 from .explain import Eq, bias_corrected, decayed_grad, fmt_num, moment_eqs, par, theta_eq
 from .moments import add_weight_decay, ema_sq, lerp
 from .registry import BETA1, BETA2, EPS, LR, WEIGHT_DECAY, rectified_lr, register
@@ -164,7 +164,8 @@ def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
         step = mu / (1 - beta1**count)
         step *= lr
         rho_t = rho(count)
-        if rho_t > 5.0:
+
+        def rectified():
             rect = (
                 (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
             ) ** 0.5
@@ -172,8 +173,10 @@ def radam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
             adaptive += eps
             np.reciprocal(adaptive, out=adaptive)  # torch: scalar / tensor = reciprocal * scalar
             adaptive *= bias2**0.5
-            step *= adaptive
-            step *= rect
+            return step * adaptive * rect
+
+        # Per-row β₂: each row switches to the rectified step at its own t.
+        step = per_row_where(rho_t > 5.0, rectified, lambda: step)
         return -step, RAdamState(count, mu, nu)
 
     def derived(state):

@@ -248,18 +248,23 @@ def make(name, **hp):
     name : str
         Registry name, e.g. ``"adam"``.
     **hp
-        Hyperparameters; missing ones take their defaults.
+        Hyperparameters; missing ones take their defaults. A numeric one may be an
+        array of shape (N,), one value per start row (the run's ``starts`` must then
+        have N rows): row i of the run equals a run with the scalar ``value[i]``.
+        Flags (bool) are one value for all rows.
 
     Returns
     -------
     Optimizer
+        ``hp`` holds the per-row values as (N,) arrays, and ``take_rows`` is set.
 
     Raises
     ------
     ValueError
         Unknown optimizer or hyperparameter, wrong type, or a value outside its valid
         range; the message names the parameter and the range, e.g.
-        ``beta1 must be in [0, 1), got 1.2``.
+        ``beta1 must be in [0, 1), got 1.2`` (``beta1[3] must be ...`` for row 3 of a
+        per-row array); per-row arrays of different lengths.
     """
     entry = _entry(name)
     specs = entry.spec.hparams
@@ -268,8 +273,28 @@ def make(name, **hp):
             raise ValueError(
                 f"unknown hyperparameter {key!r} for {name}; expected one of: {', '.join(specs)}"
             )
-    checked = {key: specs[key].check(key, value) for key, value in hp.items()}
-    return entry.factory(**checked)
+    checked, rows = {}, {}
+    for key, value in hp.items():
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value[()]
+        if isinstance(value, np.ndarray | list | tuple):
+            rows[key] = specs[key].check_rows(key, value)
+        else:
+            checked[key] = specs[key].check(key, value)
+    if not rows:
+        return entry.factory(**checked)
+    lengths = {key: len(value) for key, value in rows.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(
+            "per-row hyperparameters must all have one value per start row (the same "
+            f"length), got lengths {lengths}"
+        )
+    opt = entry.factory(**checked, **{key: value[:, None] for key, value in rows.items()})
+
+    def take_rows(keep):
+        return make(name, **checked, **{key: value[keep] for key, value in rows.items()})
+
+    return opt._replace(hp={**opt.hp, **rows}, take_rows=take_rows)
 
 
 def suggest_lr(name, base_lr):

@@ -48,8 +48,9 @@ class Trajectory(NamedTuple):
         gradient was non-finite or whose point was farther than ``escape_radius``
         from the origin. Index k itself holds the offending values; k + 1 on are NaN.
     lrs : ndarray, shape (steps,) or (N, steps)
-        The learning rate used at steps 1..steps; (N, steps), one row per start (NaN
-        after it stopped), when the schedule listens to the loss (``plateau``).
+        The learning rate used at steps 1..steps; (N, steps), one row per start, when
+        the learning rate is per row (``make(..., lr=array)``) or the schedule listens
+        to the loss (``plateau``, NaN after a row stopped).
     internals : dict of str to ndarray
         Empty unless ``record=True``; then ``"grad"`` (the gradient the update used:
         noisy, mini-batch or look-ahead), ``"update"`` (``points[:, t] -
@@ -91,6 +92,7 @@ def run(
         ``sample_grad(w, idx)`` for mini-batches; optionally ``dim`` (D, default 2).
     opt : Optimizer
         From :func:`optimizers.make`. Its ``hp["lr"]`` is the base learning rate.
+        Per-row hyperparameters (arrays in ``opt.hp``) must have one value per start.
     starts : array_like, shape (N, D)
         Finite start points; D must equal ``surface.dim`` (2 if it has none).
     steps : int
@@ -122,7 +124,8 @@ def run(
     Raises
     ------
     ValueError
-        Bad ``steps``, ``starts`` (not finite, not (N, D)), ``N * steps`` above
+        Bad ``steps``, ``starts`` (not finite, not (N, D)), per-row hyperparameters
+        whose length is not N, ``N * steps`` above
         ``MAX_WORK``, negative ``noise``, non-positive ``escape_radius``, a
         ``batch_size`` on a surface without samples, a Newton run on a surface without
         a Hessian or with D != 2, or a schedule giving negative or non-finite rates.
@@ -153,7 +156,12 @@ def run(
     grad_norms = np.empty((steps + 1, n))
     diverged_at = np.full(n, -1)
     recorder = _Recorder(steps, n, dim) if record else None
-    lr_list = None if feedback else lrs.tolist()  # Python floats: cheaper in update()
+    if feedback:
+        lr_list = None
+    elif lrs.ndim == 2:  # per-row base rates: (N, 1) columns, one per step
+        lr_list = np.ascontiguousarray(lrs.T)[:, :, None]
+    else:
+        lr_list = lrs.tolist()  # Python floats: cheaper in update()
     # Output rows still running: all of them (written in place, no copies) until the
     # first divergence, then an index array.
     rows = _ALL
@@ -181,6 +189,8 @@ def run(
                     lr = rate[:, None]
                 else:
                     lr = lr_list[t - 1]
+                    if rows is not _ALL and lrs.ndim == 2:
+                        lr = lr[rows]
                 updates, state = opt.update(grads, state, p, lr, hess)
                 p = np.add(p, updates, out=points[t]) if rows is _ALL else p + updates
                 value, g = surface.value(p), surface.grad(p)
@@ -212,6 +222,8 @@ def run(
                 break
             p, g = p[keep], g[keep]
             state = _take_rows(state, keep)
+            if opt.take_rows is not None:  # per-row hyperparameters follow their rows
+                opt = opt.take_rows(keep)
             if feedback:
                 controller.keep(keep)
 
@@ -236,6 +248,12 @@ def _check(surface, opt, starts, steps, noise, batch_size, seed, escape_radius):
         )
     if not np.isfinite(starts).all():
         raise ValueError("starts must be finite")
+    for key, value in opt.hp.items():
+        if isinstance(value, np.ndarray) and value.shape != (len(starts),):
+            raise ValueError(
+                f"{key} has {value.size} per-row values but there are {len(starts)} "
+                "start rows: give one value per start row (or one scalar)"
+            )
     if len(starts) * steps > MAX_WORK:
         raise ValueError(
             f"N * steps must be at most MAX_WORK = {MAX_WORK:,}, "
@@ -262,7 +280,15 @@ def _check(surface, opt, starts, steps, noise, batch_size, seed, escape_radius):
 
 
 def _learning_rates(schedule, lr0, steps):
-    """Return the (steps,) learning rates, checked finite and >= 0."""
+    """Return the (steps,) learning rates, checked finite and >= 0.
+
+    A per-row ``lr0`` (an (N,) array) gives (N, steps): the schedule is evaluated once
+    per distinct base rate, exactly as for a scalar run.
+    """
+    if isinstance(lr0, np.ndarray):
+        values, inverse = np.unique(lr0, return_inverse=True)
+        table = np.stack([_learning_rates(schedule, value, steps) for value in values])
+        return table[inverse.reshape(-1)]
     if schedule is None:
         return np.full(steps, float(lr0))
     lrs = np.asarray(schedule(np.arange(1, steps + 1), lr0), dtype=float)

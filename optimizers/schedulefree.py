@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .base import Optimizer, algorithm_box, hparam
+from .base import Optimizer, algorithm_box, hparam, nonzero
 from .explain import Eq, fmt_num, par, theta_eq
 from .moments import fma
 from .registry import (
@@ -98,7 +98,11 @@ def _averaging(hp, state, lr):
     """Return (γ_t, γ^max_t, Σw, c_t) for the step after ``state``."""
     k = state.count
     warm = hp["warmup_steps"]
-    lr_t = lr * ((k + 1) / warm if k < warm else 1.0)
+    if isinstance(warm, np.ndarray):  # per-row warmup
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr_t = lr * np.where(k < warm, (k + 1) / np.maximum(warm, 1), 1.0)
+    else:
+        lr_t = lr * ((k + 1) / warm if k < warm else 1.0)
     lr_max = np.maximum(lr_t, state.lr_max)
     weight = ((k + 1) ** hp["r"]) * (lr_max ** hp["weight_lr_power"])
     weight_sum = state.weight_sum + weight
@@ -271,7 +275,7 @@ def schedulefree_adamw(
 
     def update(grads, state, params, lr, hess=None):
         lr_t, lr_max, weight_sum, ckp1 = _averaging(hp, state, lr)
-        z = fma(state.y, -(lr_t * weight_decay), state.z) if weight_decay else state.z
+        z = fma(state.y, -(lr_t * weight_decay), state.z) if nonzero(weight_decay) else state.z
         nu = fma((1 - beta2) * grads, grads, state.nu * beta2)
         denom = np.sqrt(nu / (1 - beta2 ** (state.count + 1)))
         denom += eps
@@ -337,7 +341,7 @@ def schedulefree_sgd(
 
     def update(grads, state, params, lr, hess=None):
         lr_t, lr_max, weight_sum, ckp1 = _averaging(hp, state, lr)
-        if weight_decay:
+        if nonzero(weight_decay):
             grads = fma(state.y, weight_decay, grads)
         z = fma(grads, -lr_t, state.z)
         x, y = _average(params, z, ckp1, momentum)

@@ -443,8 +443,8 @@ class PlateauController:
     ----------
     n : int
         Number of rows.
-    lr0 : float
-        Initial rate of every row.
+    lr0 : float or ndarray, shape (n,)
+        Initial rate of every row (or of each row).
     warmup : int
     factor, patience, threshold, threshold_abs, cooldown, min_lr
         As in :data:`SCHEDULES` ``["plateau"]``.
@@ -453,7 +453,7 @@ class PlateauController:
     def __init__(
         self, n, lr0, warmup, factor, patience, threshold, threshold_abs, cooldown, min_lr
     ):
-        self.lr0, self.warmup = float(lr0), int(warmup)
+        self.lr0, self.warmup = np.broadcast_to(np.asarray(lr0, dtype=float), (n,)), int(warmup)
         self.factor, self.patience, self.threshold = factor, int(patience), threshold
         self.threshold_abs, self.cooldown, self.min_lr = bool(threshold_abs), int(cooldown), min_lr
         self.lr = np.full(n, self.lr0)
@@ -493,5 +493,5 @@ class PlateauController:
 
     def keep(self, keep):
         """Keep only the rows ``keep`` (a boolean mask), as the runner drops diverged rows."""
-        for name in ("lr", "best", "bad", "cooling"):
+        for name in ("lr0", "lr", "best", "bad", "cooling"):
             setattr(self, name, getattr(self, name)[keep])

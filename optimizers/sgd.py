@@ -275,15 +275,18 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
         If ``nesterov`` is set without momentum > 0 and dampening = 0 (as torch).
     """
     hp = dict(locals())  # every hyperparameter, before any local is defined
-    if nesterov and (momentum <= 0 or dampening != 0):
+    if nesterov and (np.any(momentum <= 0) or np.any(dampening != 0)):
         raise ValueError("nesterov=True needs momentum > 0 and dampening = 0")
+    plain = momentum == 0  # per-row momentum: a bool array, rows without momentum
+    all_plain = bool(np.all(plain))
+    some_plain = isinstance(plain, np.ndarray) and bool(plain.any())
 
     def init(params):
-        return EmptyState() if momentum == 0 else SGDState(0, np.zeros_like(params))
+        return EmptyState() if all_plain else SGDState(0, np.zeros_like(params))
 
     def update(grads, state, params, lr, hess=None):
         g = add_weight_decay(grads, params, weight_decay)
-        if momentum == 0:
+        if all_plain:
             return -lr * g, state
         if state.count == 0:
             velocity = g
@@ -291,6 +294,8 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
             velocity = state.velocity * momentum
             velocity += (1 - dampening) * g
         step = g + momentum * velocity if nesterov else velocity
+        if some_plain:  # rows with momentum 0 are plain steps: they ignore τ
+            step = np.where(plain, g, step)
         return -lr * step, SGDState(state.count + 1, velocity)
 
     return Optimizer("sgd", hp, init, update)
