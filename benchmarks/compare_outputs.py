@@ -12,7 +12,8 @@ blocks of the default runs, the trajectories' CSV and JSON exports, the heights 
 PNG snapshot draws (as a hash of the rendered frame), the static figures (loss, gradient
 norm, distance) of the default runs, every lesson's charts on its first preset, and the
 analysis figures (contour, step arrows, basin map in both modes, sweep, learning-rate
-curves) drawn from fixed inputs.
+curves) drawn from fixed inputs, and the sweeps page's sweeps and fair race on the
+default surface.
 """
 
 import hashlib
@@ -135,6 +136,31 @@ def _figures(default, surface, xs, ys, z, runs):
     return {name: _digest(fig) for name, fig in out.items()}
 
 
+def _sweeps(default, surface):
+    """Fingerprints of the sweeps page's computations (sweep, fair race) on fixed inputs."""
+    from optimizers import sweeps  # noqa: PLC0415
+
+    start = [default.start_point(surface)]
+    lrs = sweeps.grid_values(1e-4, 1.0, 16)
+    out = {}
+    for name, second, values in (
+        ("momentum", "momentum", np.linspace(0.0, 0.99, 12)),
+        ("adam", "beta1", np.linspace(0.0, 0.99, 12)),
+        ("rmsprop", None, None),
+    ):
+        result = sweeps.sweep(
+            surface, name, start, 300, "lr", lrs, second, values, f_min=0.0, tol=1e-3,
+            escape_radius=sc.escape_radius(surface),
+        )  # fmt: skip
+        out[f"sweep {name} {second}"] = _digest(list(result))
+    race = sweeps.fair_race(
+        surface, ["gd", "momentum", "adam", "radam"], start, 300, lrs,
+        escape_radius=sc.escape_radius(surface),
+    )  # fmt: skip
+    out["fair race"] = _digest([list(e) for e in race])
+    return out
+
+
 def main():
     """Print one JSON object of fingerprints."""
     out = {}
@@ -153,6 +179,7 @@ def main():
     for lesson in lessons.LESSONS:
         first = next(iter(lesson.presets.values()))
         out[f"lesson {lesson.number} payload"] = _digest(_payload(first)[0])
+    out.update(_sweeps(default, surface))
     print(json.dumps(out, indent=1, sort_keys=True))
 
 

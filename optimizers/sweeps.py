@@ -6,7 +6,8 @@ progress through an optional callback ``progress(fraction, message)``).
 
 - :func:`basin_map` — run one optimizer from every point of an (x, y) grid, in chunks,
   and label each start by the minimum it reached, or "elsewhere", or "diverged";
-- :func:`sweep` — one run per cell of a learning-rate x hyperparameter grid;
+- :func:`sweep` — every cell of a learning-rate x hyperparameter grid, one vectorised
+  run (per-row hyperparameters);
 - :func:`best_lr` and :func:`fair_race` — tune every optimizer's learning rate on the
   same grid and budget, then compare them at their best.
 """
@@ -389,12 +390,14 @@ def sweep(
     schedule=None,
     escape_radius=1e6,
     progress: Progress = None,
+    chunk_points=CHUNK_POINTS,
 ):
-    """Run ``name`` once per cell of a grid of two hyperparameters.
+    """Run ``name`` on every cell of a grid of two hyperparameters, as one vectorised run.
 
-    Each cell is its own :func:`optimizers.make` (hyperparameters are scalars of the
-    optimizer) and its own :func:`optimizers.run`, vectorized over the starts; so a
-    cell equals a single run with the same settings exactly.
+    Every (cell, start) pair is one row of a single :func:`optimizers.run` (per-row
+    hyperparameters, see :func:`optimizers.make`), split in chunks of whole cells when
+    the grid is large; row i of a vectorised run equals the scalar run with its own
+    values, so a cell equals a single run with the same settings exactly.
 
     Parameters
     ----------
@@ -420,7 +423,9 @@ def sweep(
     schedule : callable, optional
     escape_radius : float
     progress : callable, optional
-        ``progress(fraction, message)`` after each row of cells.
+        ``progress(fraction, message)`` after each chunk of cells.
+    chunk_points : int
+        Upper bound on ``rows x (steps + 1)`` per run call (at least one cell).
 
     Returns
     -------
@@ -444,38 +449,51 @@ def sweep(
         if key is not None and key not in known:
             raise ValueError(f"{name} has no hyperparameter {key!r}; it has: {', '.join(known)}")
     shape = (len(y_values), len(x_values))
-    final_loss = np.full(shape, np.nan)
-    steps_to_tol = np.full(shape, -1)
-    diverged = np.zeros(shape, dtype=bool)
-    diverged_at = np.full(shape, -1)
-    for j, y in enumerate(y_values):
-        for i, x in enumerate(x_values):
-            cell = {**hp, x_name: _as_kind(known[x_name], x)}
-            if y_name is not None:
-                cell[y_name] = _as_kind(known[y_name], y)
-            traj = run(
-                surface,
-                make(name, **cell),
-                starts,
-                steps,
-                schedule=schedule,
-                escape_radius=escape_radius,
-            )
-            gone = traj.diverged_at >= 0
-            diverged[j, i] = gone.any()
-            if gone.any():
-                diverged_at[j, i] = traj.diverged_at[gone].min()
-            else:
-                final_loss[j, i] = traj.values[:, -1].max()
-            arrived = steps_within(traj.values, f_min, tol)
-            if (arrived >= 0).all():
-                steps_to_tol[j, i] = arrived.max()
+    n_cells, n_starts = shape[0] * shape[1], len(starts)
+    # Cell c = j * nx + i; its rows are c * n_starts .. (c + 1) * n_starts - 1.
+    grid = {x_name: np.tile([_as_kind(known[x_name], x) for x in x_values], shape[0])}
+    if y_name is not None:
+        grid[y_name] = np.repeat([_as_kind(known[y_name], y) for y in y_values], shape[1])
+    for key, values in grid.items():  # the scalar check, so messages name the value
+        for value in dict.fromkeys(values.tolist()):
+            make(name, **{**hp, key: value})
+    per_chunk = max(1, min(chunk_points // (steps + 1), MAX_WORK // max(steps, 1)) // n_starts)
+    final_loss = np.full(n_cells, np.nan)
+    steps_to_tol = np.full(n_cells, -1)
+    diverged = np.zeros(n_cells, dtype=bool)
+    diverged_at = np.full(n_cells, -1)
+    for lo in range(0, n_cells, per_chunk):
+        hi = min(n_cells, lo + per_chunk)
+        rows = {key: np.repeat(values[lo:hi], n_starts) for key, values in grid.items()}
+        traj = run(
+            surface,
+            make(name, **{**hp, **rows}),
+            np.tile(starts, (hi - lo, 1)),
+            steps,
+            schedule=schedule,
+            escape_radius=escape_radius,
+        )
+        cell_shape = (hi - lo, n_starts)
+        at = traj.diverged_at.reshape(cell_shape)
+        gone = at >= 0
+        diverged[lo:hi] = gone.any(axis=1)
+        diverged_at[lo:hi] = np.where(gone, at, np.iinfo(at.dtype).max).min(axis=1)
+        diverged_at[lo:hi][~diverged[lo:hi]] = -1
+        last = traj.values[:, -1].reshape(cell_shape).max(axis=1)
+        final_loss[lo:hi] = np.where(diverged[lo:hi], np.nan, last)
+        arrived = steps_within(traj.values, f_min, tol).reshape(cell_shape)
+        steps_to_tol[lo:hi] = np.where((arrived >= 0).all(axis=1), arrived.max(axis=1), -1)
         if progress is not None:
-            progress(
-                (j + 1) / len(y_values), f"{(j + 1) * len(x_values)} of {final_loss.size} runs"
-            )
+            progress(hi / n_cells, f"{hi} of {n_cells} runs")
     return Sweep(
-        x_name, x_values, y_name, y_values, final_loss, steps_to_tol, diverged, diverged_at
+        x_name,
+        x_values,
+        y_name,
+        y_values,
+        final_loss.reshape(shape),
+        steps_to_tol.reshape(shape),
+        diverged.reshape(shape),
+        diverged_at.reshape(shape),
     )
 
 
