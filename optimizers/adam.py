@@ -155,13 +155,15 @@ def _adam(name, hp, beta1, beta2, eps, weight_decay, amsgrad, decoupled, bias_co
             return 1.0, 1.0
         return 1 - beta1**count, 1 - beta2**count
 
+    coupled_decay = not decoupled and nonzero(weight_decay)
+
     def init(params):
         zeros = np.zeros_like(params)
         return AdamState(0, zeros, zeros, zeros if amsgrad else None)
 
     def update(grads, state, params, lr, hess=None):
         count = state.count + 1
-        g = grads if decoupled else add_weight_decay(grads, params, weight_decay)
+        g = add_weight_decay(grads, params, weight_decay) if coupled_decay else grads
         mu = lerp(state.mu, g, 1 - beta1)
         nu = ema_sq(state.nu, g, beta2)
         nu_max = np.maximum(state.nu_max, nu) if amsgrad else None

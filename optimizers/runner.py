@@ -9,6 +9,7 @@ Divergence is detected, never hidden: a row whose point, value or gradient becom
 non-finite, or whose point leaves the escape radius, stops there.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -166,11 +167,14 @@ def run(
     # first divergence, then an index array.
     rows = _ALL
 
+    value_and_grad = getattr(surface, "value_and_grad", None) or _both(surface)
+    # Inside this function's errstate, a surface's unchecked fused call is safe.
+    value_and_grad = getattr(value_and_grad, "unchecked", value_and_grad)
     with np.errstate(all="ignore"):
         p = points[0]
         p[...] = starts
         state = opt.init(p)
-        value, g = surface.value(p), surface.grad(p)
+        value, g = value_and_grad(p)
         for t in range(steps + 1):
             if t:
                 z = noise_rng.standard_normal((n, dim)) if noise else None
@@ -193,20 +197,23 @@ def run(
                         lr = lr[rows]
                 updates, state = opt.update(grads, state, p, lr, hess)
                 p = np.add(p, updates, out=points[t]) if rows is _ALL else p + updates
-                value, g = surface.value(p), surface.grad(p)
+                value, g = value_and_grad(p)
                 if feedback:
                     controller.observe(value)
                 if record:
                     recorder.add(t, rows, grads, updates, state, opt.derived)
-            norm = _norm(g, grad_norms[t] if rows is _ALL else None)
+            norm = _square_norm(g, grad_norms[t] if rows is _ALL else None)
+            # Fast test: sums are finite only if every term is, and every coordinate
+            # within radius / sqrt(D) puts the point inside the ball. Only when it
+            # fails is the exact per-row test computed.
+            finite = math.isfinite(_sum(value) + _sum(norm))
+            if not finite:
+                _rescue_norm(g, norm)
             if rows is _ALL:
                 values[t] = value
             else:
                 points[t, rows], values[t, rows], grad_norms[t, rows] = p, value, norm
-            # Fast test: sums are finite only if every term is, and every coordinate
-            # within radius / sqrt(D) puts the point inside the ball. Only when it
-            # fails is the exact per-row test computed.
-            if np.isfinite(value.sum() + norm.sum()) and p.max() <= box and p.min() >= -box:
+            if finite and _max(p, None) <= box and _min(p, None) >= -box:
                 continue
             inside = np.einsum("ij,ij->i", p, p) <= limit
             keep = inside & np.isfinite(value) & np.isfinite(norm)
@@ -304,6 +311,18 @@ def _batches(rng, n, n_samples, batch_size):
     return np.argpartition(keys, batch_size - 1, axis=1)[:, :batch_size]
 
 
+_sum, _max, _min = np.add.reduce, np.maximum.reduce, np.minimum.reduce
+
+
+def _both(surface):
+    """``value_and_grad`` for a surface that has only ``value`` and ``grad``."""
+
+    def value_and_grad(p):
+        return surface.value(p), surface.grad(p)
+
+    return value_and_grad
+
+
 def _norm(g, out=None):
     """Row norms of ``g`` (N, D), scaled by the largest entry only where g·g overflows.
 
@@ -311,13 +330,23 @@ def _norm(g, out=None):
     the gradient is finite (x^1000 near 1.45), and a finite gradient must not look
     like a divergence, so those rows are recomputed as m·|g / m| with m = max |g_i|.
     """
-    if g.shape[1] == 2:
-        sq = np.add(g[:, 0] * g[:, 0], g[:, 1] * g[:, 1], out=out)
+    norm = _square_norm(g, out)
+    if not np.isfinite(_sum(norm)):
+        _rescue_norm(g, norm)
+    return norm
+
+
+def _square_norm(g, out=None):
+    """Row norms ``sqrt(g·g)`` of ``g`` (N, D), without the overflow rescue."""
+    if g.shape[1] == 2:  # g0² + g1², the one rounding order for D = 2
+        sq = _sum(g * g, 1, out=out)
     else:
         sq = np.einsum("ij,ij->i", g, g, out=out)
-    norm = np.sqrt(sq, out=sq)
-    if np.isfinite(norm.sum()):
-        return norm
+    return np.sqrt(sq, out=sq)
+
+
+def _rescue_norm(g, norm):
+    """Recompute, in place, the non-finite entries of ``norm`` where ``g`` is finite."""
     bad = ~np.isfinite(norm)
     gb = g[bad]
     scale = np.abs(gb).max(axis=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -28,6 +29,7 @@ _EXACT_INT_LIMIT = 2**53
 # Constant subexpressions larger than this are evaluated once at build time, because
 # evaluating them with Python floats at call time can raise OverflowError.
 _FLOAT_SAFE = 1e15
+_F64 = np.dtype(np.float64)
 
 
 def param(default, low, high, help):
@@ -132,6 +134,15 @@ class Surface:
     z_clip: float | None = None
     n_samples: int = 0
     sample_grad: Callable | None = field(default=None, repr=False)
+
+    @cached_property
+    def value_and_grad(self) -> Callable:
+        """``value_and_grad(xy) -> (value(xy), grad(xy))``: the same numbers, one call.
+
+        The runner calls it at every step; fusing the two wrappers halves their
+        per-call overhead, which dominates at the app's size (one start point).
+        """
+        return fuse_value_grad(self.value, self.grad)
 
     @property
     def f_min(self) -> float | None:
@@ -303,7 +314,8 @@ def wrap_hessian(fn):
 
 
 def _split(xy):
-    xy = np.asarray(xy, dtype=np.float64)
+    if type(xy) is not np.ndarray or xy.dtype != _F64:
+        xy = np.asarray(xy, dtype=np.float64)
     if xy.shape[-1:] != (2,):
         raise ValueError(f"points must have shape (N, 2), got {xy.shape}")
     return xy, xy[..., 0], xy[..., 1]
@@ -311,6 +323,8 @@ def _split(xy):
 
 def _as_real(part):
     """Return ``part`` as a real float64 array or scalar; complex or unconvertible -> NaN."""
+    if type(part) is np.ndarray and part.dtype == _F64:  # the usual case, quickly
+        return part
     part = np.asarray(part)
     if part.dtype.kind == "c":
         return np.where(part.imag == 0, part.real, np.nan)
@@ -331,21 +345,35 @@ def _call(fn, x, y, n_parts):
         return np.nan if n_parts == 1 else [np.nan] * n_parts
 
 
+def _scalar_out(fn, xy, x, y):
+    """Evaluate a lambdified scalar function as a fresh float64 array of x's shape."""
+    out = _as_real(_call(fn, x, y, 1))
+    if out.dtype == _F64 and out.shape == x.shape:
+        # A fresh ufunc result owns its memory (base None); only a returned view
+        # (f = x) can share it with the input.
+        if out.base is None or not np.may_share_memory(out, xy):
+            return out
+    full = np.empty(x.shape)
+    full[...] = out  # broadcasts a constant to (N,)
+    return full
+
+
+def _components_out(fn, layout, x, y, n_parts=None):
+    """Evaluate a lambdified list of components into a fresh (..., len(layout)) array."""
+    parts = _call(fn, x, y, n_parts or max(layout) + 1)
+    out = np.empty(x.shape + (len(layout),))
+    for slot, i in enumerate(layout):
+        out[..., slot] = _as_real(parts[i])  # broadcasts constant derivatives
+    return out
+
+
 def _wrap_scalar(fn):
     def value(xy):
         xy, x, y = _split(xy)
         with np.errstate(all="ignore"):
-            out = _as_real(_call(fn, x, y, 1))
-            if (
-                out.dtype == np.float64
-                and out.shape == x.shape
-                and not np.may_share_memory(out, xy)
-            ):
-                return out
-            full = np.empty(x.shape)
-            full[...] = out  # broadcasts a constant to (N,)
-            return full
+            return _scalar_out(fn, xy, x, y)
 
+    value.lambdified = fn  # for fuse_value_grad
     return value
 
 
@@ -353,13 +381,53 @@ def _wrap_components(fn, layout, shape):
     def call(xy):
         xy, x, y = _split(xy)
         with np.errstate(all="ignore"):
-            parts = _call(fn, x, y, max(layout) + 1)
-            out = np.empty(x.shape + (len(layout),))
-            for slot, i in enumerate(layout):
-                out[..., slot] = _as_real(parts[i])  # broadcasts constant derivatives
+            out = _components_out(fn, layout, x, y)
         return out.reshape(x.shape + shape)
 
+    call.lambdified, call.layout = fn, layout  # for fuse_value_grad
     return call
+
+
+def fuse_value_grad(value, grad):
+    """Return ``value_and_grad(xy) -> (value(xy), grad(xy))`` with one wrapper's overhead.
+
+    When both are wrappers made here (``wrap_value``, ``wrap_grad``), the fused callable
+    runs the same two lambdified functions inside one validation and one ``errstate``,
+    so the numbers are exactly those of the two calls; otherwise (e.g. a subgradient
+    wrapper) it simply calls both.
+
+    Parameters
+    ----------
+    value, grad : callable
+        A surface's ``value`` and ``grad``.
+
+    Returns
+    -------
+    callable
+        ``(..., 2) points -> ((...) values, (..., 2) gradients)``. Its attribute
+        ``unchecked`` (when fused) is the same for a float64 (N, 2) array, without the
+        input check and the ``errstate``: for callers that already ignore floating-point
+        errors (the runner).
+    """
+    f_raw, g_raw = getattr(value, "lambdified", None), getattr(grad, "lambdified", None)
+    if f_raw is None or g_raw is None or getattr(grad, "layout", None) != (0, 1):
+
+        def both(xy):
+            return value(xy), grad(xy)
+
+        return both
+
+    def value_and_grad(xy):
+        xy, x, y = _split(xy)
+        with np.errstate(all="ignore"):
+            return _scalar_out(f_raw, xy, x, y), _components_out(g_raw, (0, 1), x, y, 2)
+
+    def unchecked(xy):
+        x, y = xy[:, 0], xy[:, 1]
+        return _scalar_out(f_raw, xy, x, y), _components_out(g_raw, (0, 1), x, y, 2)
+
+    value_and_grad.unchecked = unchecked
+    return value_and_grad
 
 
 def build(expr, cses=None):
