@@ -175,8 +175,20 @@ def run(
         p[...] = starts
         state = opt.init(p)
         value, g = value_and_grad(p)
-        for t in range(steps + 1):
-            if t:
+        # The common case (no noise, batches, look-ahead, Hessian, feedback, recording,
+        # per-row rates) first runs a lean loop while every row is fine: the same
+        # arithmetic with less Python per step. At the first step whose fast test fails
+        # it hands over to the general loop, which redoes that step's test exactly.
+        t0 = 0
+        if not (noise or minibatch or feedback or record or opt.needs_hessian) and (
+            opt.lookahead is None and lrs.ndim == 1
+        ):
+            t0, p, value, g, state = _lean_steps(
+                opt.update, value_and_grad, state, p, value, g, lr_list, points, values,
+                grad_norms, box,
+            )  # fmt: skip
+        for t in range(t0, steps + 1):
+            if t and t != t0:
                 z = noise_rng.standard_normal((n, dim)) if noise else None
                 idx = _batches(batch_rng, n, surface.n_samples, batch_size) if minibatch else None
                 q = p if opt.lookahead is None else opt.lookahead(p, state)
@@ -236,6 +248,39 @@ def run(
 
         internals = recorder.result() if record else {}
     return Trajectory(points.swapaxes(0, 1), values.T, grad_norms.T, diverged_at, lrs, internals)
+
+
+def _lean_steps(update, value_and_grad, state, p, value, g, lrs, points, values, norms, box):
+    """Run :func:`run`'s plain steps until one fails the fast divergence test.
+
+    Returns
+    -------
+    tuple
+        ``(t, p, value, g, state)``: the step whose test failed (its point, value and
+        gradient computed and written; the general loop tests it exactly), or
+        ``steps + 1`` if none did.
+    """
+    steps = len(lrs)
+    single = points.shape[1:] == (1, 2)  # the app's size: one start, two coordinates
+    for t in range(steps + 1):
+        if t:
+            updates, state = update(g, state, p, lrs[t - 1], None)
+            p = np.add(p, updates, out=points[t])
+            value, g = value_and_grad(p)
+        norm = _square_norm(g, norms[t])
+        values[t] = value
+        if single:  # the same test on Python floats: no NumPy reductions (NaN fails)
+            x, y = p[0].tolist()
+            if math.isfinite(value[0] + norm[0]) and -box <= x <= box and -box <= y <= box:
+                continue
+            return t, p, value, g, state
+        if not (
+            math.isfinite(_sum(value) + _sum(norm))
+            and _max(p, None) <= box
+            and _min(p, None) >= -box
+        ):
+            return t, p, value, g, state
+    return steps + 1, p, value, g, state
 
 
 def _check(surface, opt, starts, steps, noise, batch_size, seed, escape_radius):

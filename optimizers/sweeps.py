@@ -599,6 +599,24 @@ LR_STOPS = log_stops(1e-6, 50.0)
 """The learning rates the pages' range pickers offer (1e-6 to 50, 1-2-5 per decade)."""
 
 
+def around(lr):
+    """Return the ``LR_STOPS`` range from about lr / 10 to lr * 10 (a decade each side).
+
+    Parameters
+    ----------
+    lr : float
+        A suggested learning rate (> 0).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``, both in ``LR_STOPS``.
+    """
+    low = max((v for v in LR_STOPS if v <= lr / 10), default=LR_STOPS[0])
+    high = min((v for v in LR_STOPS if v >= lr * 10), default=LR_STOPS[-1])
+    return low, high
+
+
 def grid_values(low, high, n, log=True, digits=3):
     """Return ``n`` values from ``low`` to ``high``, evenly spaced and rounded for labels.
 

@@ -15,13 +15,6 @@ through_app()
 MAX_STEPS = 2000
 
 
-def _around(lr):
-    """The ``LR_STOPS`` range from about lr / 10 to lr * 10 (a decade each side)."""
-    lo = max((v for v in LR_STOPS if v <= lr / 10), default=LR_STOPS[0])
-    hi = min((v for v in LR_STOPS if v >= lr * 10), default=LR_STOPS[-1])
-    return lo, hi
-
-
 st.title("Sweeps and fair comparison")
 st.caption(
     "An optimizer's result depends on its settings as much as on the optimizer. Sweep the "
@@ -84,7 +77,7 @@ if mode == "sweep":
     name = st.session_state.get("sweeps.optimizer", first)
     lr_key, lr_default = (
         f"sweeps.lr_range.{surface_name}.{name}",
-        _around(optimizers.suggest_lr(name, surface.lr)),
+        sweeps.around(optimizers.suggest_lr(name, surface.lr)),
     )
 else:
     lr_key, lr_default = "sweeps.lr_range", (1e-4, 1.0)
