@@ -10,7 +10,7 @@ from . import sgd, adaptive, adam, radam, after_adam, newton  # noqa: F401, I001
 from . import adan, prodigy, schedulefree, shampoo, muon, lookahead  # noqa: F401, I001
 from .base import EmptyState, HParam, Optimizer
 from .registry import OptimizerSpec, make, names, spec, suggest_lr
-from .runner import MAX_STEPS, MAX_WORK, Trajectory, run
+from .runner import MAX_STEPS, MAX_WORK, Trajectory, run, run_all
 from .schedules import SCHEDULES, WARMUP_LATEX, Schedule, ScheduleSpec, make_schedule
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "make_schedule",
     "names",
     "run",
+    "run_all",
     "spec",
     "suggest_lr",
 ]

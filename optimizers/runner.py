@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .base import Optimizer, hparam
+from .registry import make, spec
 
 MAX_STEPS = 20_000
 MAX_WORK = 40_000_000
@@ -248,6 +249,72 @@ def run(
 
         internals = recorder.result() if record else {}
     return Trajectory(points.swapaxes(0, 1), values.T, grad_norms.T, diverged_at, lrs, internals)
+
+
+def run_all(surface, configs, starts, steps, **options):
+    """Run several optimizers from the same starts; runs of one optimizer run as one.
+
+    Configurations of the same optimizer with the same flags become one vectorised run
+    with per-row hyperparameters (see :func:`optimizers.make`), whose rows equal the
+    separate runs exactly; the result is split back, one :class:`Trajectory` per
+    configuration. With gradient noise, mini-batches or ``record`` every configuration
+    runs alone (their random draws and recorded shapes are per run).
+
+    Parameters
+    ----------
+    surface : object
+        As for :func:`run`.
+    configs : sequence of (str, dict)
+        ``(registry name, hyperparameters)`` per run.
+    starts : array_like, shape (N, D)
+        The start points of every run.
+    steps : int
+    **options
+        The keyword options of :func:`run` (``schedule``, ``noise``, ...).
+
+    Returns
+    -------
+    list of Trajectory
+        ``result[i]`` equals ``run(surface, make(*configs[i]), starts, steps, **options)``
+        (with ``make(name, **hp)``).
+
+    Raises
+    ------
+    ValueError
+        As :func:`optimizers.make` and :func:`run`.
+    """
+    opts = [make(name, **dict(hp)) for name, hp in configs]  # scalar checks, scalar messages
+    alone = options.get("record") or options.get("noise") or options.get("batch_size")
+    groups = {}
+    for i, ((name, _), opt) in enumerate(zip(configs, opts, strict=True)):
+        specs = spec(name).hparams
+        flags = tuple((k, v) for k, v in opt.hp.items() if specs[k].kind == "bool")
+        groups.setdefault(i if alone else (name, flags), []).append(i)
+    feedback = getattr(options.get("schedule"), "feedback", False)
+    n = len(np.asarray(starts))
+    out = [None] * len(configs)
+    for members in groups.values():
+        if len(members) == 1:
+            out[members[0]] = run(surface, opts[members[0]], starts, steps, **options)
+            continue
+        name, hps = configs[members[0]][0], [opts[i].hp for i in members]
+        rows = {}
+        for key in hps[0]:
+            values = [hp[key] for hp in hps]
+            same = all(v == values[0] for v in values)
+            rows[key] = values[0] if same else np.repeat(values, n)
+        tiled = np.tile(np.asarray(starts, dtype=float), (len(members), 1))
+        traj = run(surface, make(name, **rows), tiled, steps, **options)
+        for k, i in enumerate(members):
+            part = slice(k * n, (k + 1) * n)
+            lrs = traj.lrs
+            if lrs.ndim == 2:
+                lrs = lrs[part] if feedback else lrs[k * n]
+            out[i] = Trajectory(
+                traj.points[part], traj.values[part], traj.grad_norms[part],
+                traj.diverged_at[part], lrs, {},
+            )  # fmt: skip
+    return out
 
 
 def _lean_steps(update, value_and_grad, state, p, value, g, lrs, points, values, norms, box):

@@ -214,3 +214,92 @@ def test_record_with_per_row_hyperparameters():
         record=True,
     )  # fmt: skip
     np.testing.assert_allclose(traj.internals["mu"][1], scalar.internals["mu"][0], rtol=1e-12)
+
+
+RUN_ALL_CONFIGS = [
+    ("adam", {"lr": 0.01}),
+    ("momentum", {"lr": 1e-3, "momentum": 0.9}),
+    ("adam", {"lr": 0.05, "beta1": 0.5}),
+    ("adam", {"lr": 0.02, "amsgrad": True}),
+    ("momentum", {"lr": 2e-3, "momentum": 0.0}),
+    ("momentum", {"lr": 0.05, "momentum": 0.9}),  # diverges
+    ("gd", {}),
+]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"schedule": optimizers.make_schedule("cosine", t_max=30)},
+        {"schedule": optimizers.make_schedule("plateau", patience=2)},
+        {"noise": 0.5},
+        {"record": True},
+    ],
+    ids=["plain", "cosine", "plateau", "noise", "record"],
+)
+def test_run_all_equals_separate_runs(options):
+    surface = surfaces.get("rosenbrock")
+    starts = np.array([[-1.2, 1.0], [0.5, 1.5]])
+    together = optimizers.run_all(surface, RUN_ALL_CONFIGS, starts, 40, escape_radius=50, **options)
+    for (name, hp), traj in zip(RUN_ALL_CONFIGS, together, strict=True):
+        alone = optimizers.run(
+            surface, optimizers.make(name, **hp), starts, 40, escape_radius=50, **options
+        )
+        for field in ("points", "values", "grad_norms", "diverged_at", "lrs"):
+            np.testing.assert_array_equal(getattr(traj, field), getattr(alone, field), field)
+        assert traj.internals.keys() == alone.internals.keys()
+    assert together[5].diverged_at.min() >= 0
+
+
+def test_run_all_reports_a_bad_value_like_make():
+    with pytest.raises(ValueError, match=r"^beta1 must be in \[0, 1\), got 1.5$"):
+        optimizers.run_all(
+            surfaces.get("bowl"), [("adam", {}), ("adam", {"beta1": 1.5})], [[1.0, 1.0]], 5
+        )
+
+
+@pytest.mark.parametrize("name", surfaces.names())
+def test_value_and_grad_are_value_and_grad_exactly(name):
+    surface = surfaces.get(name)
+    (x0, x1), (y0, y1) = surface.domain
+    rng = np.random.default_rng(3)
+    xy = np.column_stack([rng.uniform(x0, x1, 50), rng.uniform(y0, y1, 50)])
+    xy = np.vstack([xy, [[np.nan, 0.0], [np.inf, 1.0], [1e200, -1e200]]])
+    expected = (surface.value(xy), surface.grad(xy))
+    fused = surface.value_and_grad
+    for call in (fused, getattr(fused, "unchecked", fused)):
+        with np.errstate(all="ignore"):
+            value, grad = call(xy)
+        np.testing.assert_array_equal(value, expected[0])
+        np.testing.assert_array_equal(grad, expected[1])
+        assert value.dtype == grad.dtype == np.float64
+    one = fused(xy[:1].tolist())  # the checked call takes lists, like value and grad
+    np.testing.assert_array_equal(one[1], surface.grad(xy[:1]))
+
+
+def test_sweep_equals_one_run_per_cell_and_chunks_change_nothing():
+    from optimizers import sweeps
+
+    surface = surfaces.get("rosenbrock")
+    starts = [[-1.2, 1.0], [0.0, 2.0]]
+    lrs, momenta = [1e-4, 1e-3, 3e-3, 2e-2], [0.0, 0.5, 0.9]
+    kw = {"f_min": 0.0, "tol": 1e-2, "escape_radius": 100.0}
+    result = sweeps.sweep(surface, "sgd", starts, 100, "lr", lrs, "momentum", momenta, **kw)
+    small = sweeps.sweep(
+        surface, "sgd", starts, 100, "lr", lrs, "momentum", momenta, chunk_points=300, **kw
+    )
+    for a, b in zip(result, small, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for j, m in enumerate(momenta):
+        for i, lr in enumerate(lrs):
+            traj = optimizers.run(
+                surface, optimizers.make("sgd", lr=lr, momentum=m), starts, 100, escape_radius=100.0
+            )
+            gone = traj.diverged_at >= 0
+            assert result.diverged[j, i] == gone.any()
+            if not gone.any():
+                assert result.final_loss[j, i] == traj.values[:, -1].max()
+            else:
+                assert result.diverged_at[j, i] == traj.diverged_at[gone].min()
+    assert result.diverged.any() and not result.diverged.all()

@@ -171,23 +171,20 @@ def compute(scene: Scene, surface=None, record: bool = False):
     """
     surface = surface if surface is not None else scene.build_surface()
     starts = np.array([scene.start_point(surface)], dtype=float)
-    schedule = scene.schedule_fn()
     batch = scene.batch_size if scene.batch_size and surface.n_samples else None
-    return [
-        optimizers.run(
-            surface,
-            optimizers.make(run.optimizer, **dict(run.hp)),
-            starts,
-            scene.steps,
-            schedule=schedule,
-            noise=scene.noise,
-            batch_size=batch,
-            seed=scene.seed,
-            escape_radius=escape_radius(surface),
-            record=record,
-        )
-        for run in scene.active_runs()
-    ]
+    # Runs of one optimizer (a lesson's three learning rates) are one vectorised run.
+    return optimizers.run_all(
+        surface,
+        [(run.optimizer, dict(run.hp)) for run in scene.active_runs()],
+        starts,
+        scene.steps,
+        schedule=scene.schedule_fn(),
+        noise=scene.noise,
+        batch_size=batch,
+        seed=scene.seed,
+        escape_radius=escape_radius(surface),
+        record=record,
+    )
 
 
 def escape_radius(surface) -> float:
