@@ -694,32 +694,40 @@
     const post = (type, data) =>
       window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type }, data), "*");
     let height = null;
+    let curvesHeight = 0;
     let sent = null;
+    const curves = P.Curves ? new P.Curves(document.getElementById("llp-curves")) : null;
     // Below 720 px of width the charts stack (player.css): give them room by growing the frame.
     const fitFrame = () => {
       if (!height) return;
       const h = window.innerWidth < 720 ? Math.round(height * 1.7) : height;
-      if (h === sent) return;
-      sent = h;
+      const total = h + curvesHeight;
+      if (total === sent) return;
+      sent = total;
       document.documentElement.style.setProperty("--llp-height", `${h}px`);
-      post("streamlit:setFrameHeight", { height: h });
+      document.documentElement.style.setProperty("--llp-curves-height", `${curvesHeight}px`);
+      post("streamlit:setFrameHeight", { height: total });
     };
     window.addEventListener("resize", fitFrame);
     window.addEventListener("message", (event) => {
       const msg = event.data;
       if (!msg || msg.type !== "streamlit:render") return;
       const args = msg.args || {};
-      if (args.height && args.height !== height) {
-        height = args.height;
+      const wantCurves = curves && Array.isArray(args.curves) && args.curves.length ? args.curves_height || 340 : 0;
+      if ((args.height && args.height !== height) || wantCurves !== curvesHeight) {
+        height = args.height || height;
+        curvesHeight = wantCurves;
         fitFrame();
       }
       let theme = args.theme || null;
       if (theme === "auto") theme = msg.theme && msg.theme.base === "dark" ? "dark" : "light";
       try {
-        render(args.payload, {
+        const player = render(args.payload, {
           theme, autoplay: !!args.autoplay,
           onValue: (value) => post("streamlit:setComponentValue", { value, dataType: "json" }),
         });
+        // After the map (drawn first), before the 3-D scene (created after a short pause).
+        if (curves) curves.set(args.curves, args.curves_key, player.themeName || theme || "light");
       } catch (err) {
         document.getElementById("llp-root").textContent = String(err && err.message ? err.message : err);
         throw err;
