@@ -5,10 +5,9 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-import figures
 from ui import compute, present, share, sidebar, state
 from ui import scene as sc
-from ui.player import player
+from ui.player import explorer_curves, player
 from ui.routing import through_app
 
 through_app()
@@ -51,7 +50,13 @@ if not runs:
 
 ghosts = state.ghosts(scene) if ghost_trail else ()
 height = 660 if present.is_on() else 640
-value = player(compute.payload(scene, ghosts=ghosts), key="explorer", height=height, theme=theme)
+value = player(
+    compute.payload(scene, ghosts=ghosts),
+    key="explorer",
+    height=height,
+    theme=theme,
+    curves=explorer_curves(scene, surface, runs, theme),
+)
 if state.new_player_value(value):
     if value.get("event") == "start":
         # A click is a pixel: three significant figures say where it was, not 16 digits.
@@ -68,35 +73,7 @@ diverged = [r for r in runs if r.diverged_at >= 0]
 for r in diverged:
     st.warning(f"**{r.label}** diverged at step {r.diverged_at}.", icon=":material/warning:")
 
-tab_loss, tab_grad, tab_dist, tab_table, tab_share = st.tabs(
-    ["Loss", "Gradient norm", "Distance to minimum", "Summary", "Share & download"]
-)
-with tab_loss:
-    log_y = st.toggle(
-        "Log scale", value=bool(surface.log_z), help="Plot the loss on a logarithmic axis."
-    )
-    st.plotly_chart(
-        present.style_figure(figures.loss_figure(runs, log_y=log_y), theme),
-        key="loss_chart",
-        theme=None if theme != "auto" else "streamlit",
-    )
-    if scene.schedule != "constant":  # the rates under the loss (per run for plateau)
-        st.plotly_chart(
-            present.style_figure(figures.lr_figure(runs), theme),
-            key="lr_chart",
-            theme=None if theme != "auto" else "streamlit",
-        )
-with tab_grad:
-    st.plotly_chart(
-        present.style_figure(figures.grad_norm_figure(runs), theme),
-        key="grad_chart",
-        theme=None if theme != "auto" else "streamlit",
-    )
-with tab_dist:
-    if surface.minima:
-        st.plotly_chart(figures.distance_figure(runs, surface.minima), key="dist_chart")
-    else:
-        st.info("This surface has no known minimum to measure the distance to.")
+tab_table, tab_share = st.tabs(["Summary", "Share & download"])
 with tab_table:
     f_min = surface.f_min
     tol = st.number_input(

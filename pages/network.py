@@ -6,7 +6,7 @@ import figures
 from figures import network as netfig
 from ui import network_controls as ctl
 from ui import network_scene as ns
-from ui import present
+from ui import present, share
 from ui.player import player
 from ui.routing import through_app
 
@@ -82,7 +82,7 @@ st.caption(
 st.dataframe(netfig.honesty_rows(labels, result.readout, result.curves, step), hide_index=True)
 
 with st.expander("Share & download", icon=":material/share:"):
-    st.code(ctl.share_link(scene), language=None, wrap_lines=True)
+    share.link_box(ctl.share_link(scene))
     cols = st.columns(2)
     cols[0].download_button(
         "Paths and curves (CSV)", lambda: ns.export_csv(result), file_name="network.csv",

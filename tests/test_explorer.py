@@ -173,7 +173,8 @@ def test_hostile_links_fall_back_with_a_visible_warning(app_test, query):
 
 def test_share_link_reopens_the_scene(app_test):
     at = run_page(app_test)
-    link = at.code[0].value
+    link = at.text[0].value  # plain text (no code highlighter) with a copy button beside it
+    assert "Copy link" in at.get("iframe")[0].proto.srcdoc
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
     scene, warnings = sc.from_query(query)
     assert warnings == [] and scene == at.session_state["scene"]

@@ -5,6 +5,8 @@ Here: the step inspector shows each one's own quantities, and the sweep and basi
 run with it selected.
 """
 
+import json
+
 import numpy as np
 import pytest
 
@@ -83,9 +85,10 @@ def test_explorer_with_each_new_schedule(app_test, kind):
     assert dict(read_back.schedule_params).items() >= dict(NEW_SCHEDULES[kind]).items()
     runs = sc.results(read_back)
     np.testing.assert_array_equal([r.lrs for r in runs], [r.lrs for r in sc.results(scene)])
-    # The learning-rate chart under the loss draws each run's own rates.
-    chart = [c for c in at.get("plotly_chart") if "learning rate" in c.proto.spec]
-    assert chart
+    # The learning-rate tab of the curves under the player draws each run's own rates.
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert [c["label"] for c in args["curves"]][-1] == "Learning rate"
+    assert len(args["curves"][-1]["figure"]["data"]) == len(runs)
     # The link carries the schedule and reads back the same scene.
     query = sc.to_query(read_back)
     assert query["schedule"].startswith(kind)

@@ -4,15 +4,24 @@ The browser side is in ``assets/player/`` (shared with the standalone HTML expor
 ``index.html`` loads ``player.css``, then ``plotly.min.js``, served straight from the
 installed plotly package by a second component declared on its folder (nothing is copied
 into the source tree, which may be read-only; no CDN), then the player in three parts:
-``model.js``, ``figures.js``, ``player.js``. The payload comes from
-:func:`figures.player_payload`.
+``model.js``, ``figures.js``, ``player.js``, and ``curves.js`` (the loss and other curves
+under the player, drawn with the same plotly.js: a page with the player loads plotly.js
+once, while ``st.plotly_chart`` would bring Streamlit's own second copy). The payload
+comes from :func:`figures.player_payload`.
 """
 
+import hashlib
+import json
 from pathlib import Path
 
+import numpy as np
 import plotly
+import plotly.io
 import streamlit.components.v1 as components
 
+import figures
+from figures import encode_array
+from ui import present
 from ui.component_values import player_value
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "player"
@@ -27,7 +36,58 @@ def _component():
     return components.declare_component("player", path=str(ASSETS))
 
 
-def player(payload, *, key, height=640, autoplay=False, theme=None):
+def curve(label, figure, log_figure=None, *, log=False):
+    """Return one tab of the curves under the player.
+
+    Parameters
+    ----------
+    label : str
+        The tab's label ("Loss", "Gradient norm", ...).
+    figure : dict
+        A plain Plotly figure (``figures.static``), shown on a linear y axis.
+    log_figure : dict, optional
+        The same curves on a log y axis; with it the tab offers a "log scale" switch.
+    log : bool
+        Start on the log figure.
+
+    Returns
+    -------
+    dict
+        JSON-ready (NumPy arrays become lists, NaN becomes null: a gap in the line).
+    """
+    out = {"label": str(label), "figure": _plain(figure), "log": bool(log and log_figure)}
+    if log_figure is not None:
+        out["log_figure"] = _plain(log_figure)
+    return out
+
+
+def _plain(figure):
+    """Return a figure as JSON-ready dicts; 1-D numeric arrays as plotly.js typed arrays.
+
+    A float array travels as ``{"dtype": "f4", "bdata": base64}`` (plotly.js decodes it;
+    5.3 bytes a value instead of ~20 as a JSON number), non-finite values as NaN: a gap.
+    """
+
+    def typed(obj):
+        if isinstance(obj, dict):
+            return {k: typed(v) for k, v in obj.items()}
+        if isinstance(obj, list | tuple):
+            return [typed(v) for v in obj]
+        if isinstance(obj, np.ndarray) and obj.ndim == 1 and obj.dtype.kind in "iuf":
+            if obj.dtype.kind == "f":
+                with np.errstate(over="ignore"):
+                    obj = np.where(np.isfinite(obj), obj, np.nan).astype(np.float32)
+                code = "f4"
+            else:
+                code = "i4"
+            spec = encode_array(obj, code)
+            return {"dtype": code, "bdata": spec["b64"]}
+        return obj
+
+    return json.loads(plotly.io.to_json(typed(figure), validate=False))
+
+
+def player(payload, *, key, height=640, autoplay=False, theme=None, curves=None, curves_height=340):
     """Show the animation player: 3-D surface and contour map driven by one set of controls.
 
     Parameters
@@ -46,6 +106,11 @@ def player(payload, *, key, height=640, autoplay=False, theme=None):
         whole paths (last step), paused.
     theme : {"light", "dark", "auto"}, optional
         Overrides ``payload["theme"]``; ``"auto"`` follows the Streamlit theme.
+    curves : list of dict, optional
+        Tabs of curves under the player, each from :func:`curve`; drawn again only when
+        they change.
+    curves_height : int
+        Height of the curves' area in pixels (tabs and chart), added to ``height``.
 
     Returns
     -------
@@ -62,12 +127,69 @@ def player(payload, *, key, height=640, autoplay=False, theme=None):
         value that is returned again on later reruns. Values are never sent per frame:
         each one reruns the script.
     """
+    curves = list(curves or ())
+    text = json.dumps(curves, sort_keys=True, allow_nan=False)
     raw = _component()(
         payload=payload,
         height=int(height),
         autoplay=bool(autoplay),
         theme=theme,
+        curves=curves,
+        curves_height=int(curves_height),
+        curves_key=hashlib.sha1(text.encode()).hexdigest()[:16] if curves else None,
         key=key,
         default=None,
     )
     return player_value(raw)  # forged or malformed values are dropped (untrusted input)
+
+
+def explorer_curves(scene, surface, runs, theme):
+    """Build the explorer's curves under the player: loss, gradient norm, distance, rates.
+
+    Parameters
+    ----------
+    scene : ui.scene.Scene
+    surface : surfaces.Surface
+        For its minima and whether its loss is best seen on a log scale.
+    runs : list
+        The scene's computed runs (``ui.compute.runs``).
+    theme : str
+        What ``ui.present.apply`` returned (type size and colours of the figures).
+
+    Returns
+    -------
+    list of dict
+        Tabs for :func:`player` (none without runs).
+    """
+    if not runs:
+        return []
+
+    def styled(fig):
+        return present.style_figure(fig, theme)
+
+    tabs = [
+        curve(
+            "Loss",
+            styled(figures.loss_figure(runs, log_y=False)),
+            styled(figures.loss_figure(runs, log_y=True)),
+            log=bool(surface.log_z),
+        ),
+        curve(
+            "Gradient norm",
+            styled(figures.grad_norm_figure(runs, log_y=False)),
+            styled(figures.grad_norm_figure(runs, log_y=True)),
+            log=True,
+        ),
+    ]
+    if surface.minima:
+        tabs.append(
+            curve(
+                "Distance to minimum",
+                styled(figures.distance_figure(runs, surface.minima, log_y=False)),
+                styled(figures.distance_figure(runs, surface.minima, log_y=True)),
+                log=True,
+            )
+        )
+    if scene.schedule != "constant":  # the rates each run used (per run for plateau)
+        tabs.append(curve("Learning rate", styled(figures.lr_figure(runs))))
+    return tabs

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 import urllib.parse
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 import figures
 from figures import export
@@ -24,6 +26,43 @@ def share_link(scene: sc.Scene) -> str:
     parts = urllib.parse.urlsplit(base)
     query = urllib.parse.urlencode(sc.to_query(scene))
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+_COPY_BUTTON = """<!doctype html><meta charset="utf-8"><style>
+body {{ margin: 0; font: 14px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }}
+button {{ font: inherit; padding: 4px 12px; border-radius: 6px; border: 1px solid #9aa3b2;
+          background: #fff; color: #1d2330; cursor: pointer; }}
+button:hover {{ border-color: #2563eb; }}
+span {{ margin-left: 8px; color: #5a6272; }}
+</style><button type="button" id="copy" title="Copy the link to the clipboard">Copy link</button>
+<span id="done" aria-live="polite"></span>
+<script>
+const link = {link};
+document.getElementById("copy").addEventListener("click", () => {{
+  const done = document.getElementById("done");
+  navigator.clipboard.writeText(link).then(
+    () => {{ done.textContent = "copied"; }},
+    () => {{ done.textContent = "select the link above and copy it"; }});
+}});
+</script>"""
+
+
+def link_box(url: str) -> None:
+    """Show a link as plain text with a button that copies it.
+
+    Plain text, not ``st.code``: a code block makes the page load Streamlit's 1.6 MB syntax
+    highlighter for one line. The button lives in a small component iframe (Streamlit
+    grants those clipboard-write); the link is embedded as a JSON string, so nothing in it
+    can end the script.
+
+    Parameters
+    ----------
+    url : str
+        The link to show.
+    """
+    st.text(url)
+    literal = json.dumps(url).replace("<", "\\u003c").replace(">", "\\u003e")
+    components.html(_COPY_BUTTON.format(link=literal), height=36)
 
 
 def export_scene(scene: sc.Scene, surface, runs: list[dict]) -> dict:
@@ -63,8 +102,7 @@ def export_scene(scene: sc.Scene, surface, runs: list[dict]) -> dict:
 def share_panel(scene: sc.Scene, surface, runs: list[dict]) -> None:
     """Draw the link and the download buttons for the current scene."""
     st.markdown("**Share this scene**: the link reopens exactly these trajectories.")
-    st.code(share_link(scene), language=None, wrap_lines=True)
-    st.caption("Copy it with the icon at the right of the box.")
+    link_box(share_link(scene))
 
     data = export_scene(scene, surface, runs)
     stem = f"loss-landscape-{scene.surface}"

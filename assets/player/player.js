@@ -25,6 +25,57 @@
   // ---------------------------------------------------------------- player
 
   const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+  // 3-D pacing (see Player.request3d): a redraw costing more than FAST_3D_MS is followed
+  // by a breather of GAP_FACTOR times its cost, so the 3-D chart takes at most a third of
+  // the main thread; after a key press the 3-D chart waits KEY_QUIET_MS for the next key.
+  const FAST_3D_MS = 25, GAP_FACTOR = 2, KEY_QUIET_MS = 150;
+  // A 3-D redraw's cost: its own time plus each of the next WATCH_FRAMES animation frames'
+  // delay beyond WATCH_SLACK_MS (software WebGL blocks when the canvas is composited).
+  const WATCH_FRAMES = 3, WATCH_SLACK_MS = 20, MAX_GAP_MS = 2000;
+
+  /**
+   * True when WebGL is rasterized in software (SwiftShader, llvmpipe, Microsoft Basic
+   * Render: headless Chromium, a classroom PC or a VM without GPU acceleration).
+   */
+  let software = null;
+  function softwareWebGL() {
+    if (software !== null) return software;
+    software = false;
+    try {
+      const gl = document.createElement("canvas").getContext("webgl");
+      const info = gl && gl.getExtension("WEBGL_debug_renderer_info");
+      const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+      software = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
+      const lose = gl && gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext(); // give the context back at once (browsers cap them)
+    } catch (err) {
+      software = false;
+    }
+    return software;
+  }
+
+  /**
+   * With software WebGL, plotly's 3-D scene is created without multisampling: plotly asks
+   * for 4x MSAA and already draws at twice the CSS resolution, which the browser then
+   * scales down (itself an anti-aliasing); without the MSAA a redraw of the default scene
+   * costs about half as much in SwiftShader (measured: ~300 -> ~150 ms) and looks the
+   * same. Only WebGL canvases inside a player's 3-D chart are affected; plotly creates the
+   * canvas inside the chart before it asks for the context.
+   */
+  function plainerContexts() {
+    const proto = window.HTMLCanvasElement && HTMLCanvasElement.prototype;
+    if (!proto || proto.getContext.llpWrapped) return;
+    const original = proto.getContext;
+    const wrapped = function (type, attrs) {
+      if (typeof type === "string" && type.indexOf("webgl") >= 0 && this.closest &&
+          this.closest(".llp-3d") && softwareWebGL()) {
+        attrs = Object.assign({}, attrs || {}, { antialias: false });
+      }
+      return original.call(this, type, attrs);
+    };
+    wrapped.llpWrapped = true;
+    proto.getContext = wrapped;
+  }
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -39,6 +90,7 @@
      * @param {object} opts {onValue(value), autoplay: bool, height: px or null (fill root)}
      */
     constructor(root, opts) {
+      plainerContexts();
       this.root = root;
       this.opts = Object.assign({ onValue: null, autoplay: false }, opts || {});
       this.model = null;
@@ -50,11 +102,17 @@
       this.lastTime = null;
       this.seq = 0;           // increases with every value sent to Python
       this.stepTimer = null;
-      this.last3d = -Infinity; // 3-D redraw pacing, see request3d
-      this.gap3d = 0;
-      this.cost3d = 0;
+      // 3-D redraw pacing, see request3d. stats: counters for tests and benchmarks.
+      this.next3d = 0;        // performance.now() before which the 3-D chart does not redraw
+      this.gap3d = 0;         // breather after the last 3-D redraw (ms)
+      this.cost3d = 0;        // measured cost of the last 3-D redraw (ms)
+      this.busy3d = false;    // a 3-D redraw is still being rendered (not yet measured)
+      this.dirty3d = false;   // the 3-D chart is behind the current frame
+      this.hold3d = false;    // the pointer is down on a control: the 3-D chart waits
       this.timer3d = null;
-      this.watch3d = false;
+      // map / d3: frames drawn on each chart; costs: measured 3-D redraw costs (ms); input:
+      // delay from each input event (click, key, slider) to its handler (ms).
+      this.stats = { map: 0, d3: 0, costs: [], input: [] };
       this.buildDom();
       this.loop = this.loop.bind(this);
       requestAnimationFrame(this.loop);
@@ -98,14 +156,21 @@
       this.note = el("div", "llp-note");
       r.append(this.titleEl, this.charts, bar, this.legend, this.note);
 
-      this.playBtn.addEventListener("click", () => this.toggle());
-      this.prevBtn.addEventListener("click", () => this.stepBy(-1));
-      this.nextBtn.addEventListener("click", () => this.stepBy(1));
-      this.slider.addEventListener("input", () => {
+      this.playBtn.addEventListener("click", (e) => { this.noteInput(e); this.toggle(); });
+      this.prevBtn.addEventListener("click", (e) => { this.noteInput(e); this.stepBy(-1); });
+      this.nextBtn.addEventListener("click", (e) => { this.noteInput(e); this.stepBy(1); });
+      this.slider.addEventListener("input", (e) => {
+        this.noteInput(e);
         this.pause(false);
         this.show(parseInt(this.slider.value, 10));
       });
       this.slider.addEventListener("change", () => this.sendStep());
+      // While the pointer is down on a control (dragging the step slider), the 3-D chart
+      // waits: with software WebGL one 3-D redraw blocks the page for 100+ ms, which would
+      // make the slider stutter. It catches up on release.
+      bar.addEventListener("pointerdown", () => { this.hold3d = true; });
+      window.addEventListener("pointerup", () => this.release3d(), true);
+      window.addEventListener("pointercancel", () => this.release3d(), true);
       this.speedSel.addEventListener("change", () => { this.speed = parseFloat(this.speedSel.value); });
       // Keyboard (presentation mode): capture phase, so the slider and buttons do not also
       // act on the same key (a focused button would toggle twice on Space).
@@ -128,8 +193,21 @@
       if (action) {
         e.preventDefault();
         e.stopPropagation();
+        this.noteInput(e);
+        // Keys come in bursts (a held arrow): the 3-D chart waits until they pause.
+        this.next3d = Math.max(this.next3d, performance.now() + KEY_QUIET_MS);
         action();
       }
+    }
+
+    /** Record how long an input event waited for its handler (stats.input, ms). */
+    noteInput(e) {
+      if (!e || !(e.timeStamp > 0)) return;
+      const lag = performance.now() - e.timeStamp;
+      if (!(lag >= 0 && lag < 60000)) return; // another clock (very old browsers): skip
+      const input = this.stats.input;
+      input.push(Math.round(lag * 10) / 10);
+      if (input.length > 200) input.splice(0, input.length - 200);
     }
 
     // ------------------------------------------------------------ payload
@@ -166,6 +244,7 @@
       this.speedSel.value = String(this.speed);
 
       const cfg3 = { displaylogo: false, responsive: true, scrollZoom: true,
+                     plotGlPixelRatio: softwareWebGL() ? 1 : 2,
                      modeBarButtonsToRemove: ["resetCameraLastSave3d", "hoverClosest3d"] };
       const cfg2 = { displaylogo: false, responsive: true, doubleClick: "reset",
                      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
@@ -177,6 +256,8 @@
       this.ready3d = false;
       clearTimeout(this.timer3d);
       this.timer3d = null;
+      this.busy3d = false;
+      this.watch = null;
       // The map first (SVG, cheap), then the 3-D scene: creating a WebGL scene blocks the
       // page for a while (seconds with software WebGL), so the map is on screen and
       // playable before that starts. The pause lets the browser paint it (a timer, not
@@ -205,8 +286,9 @@
           if (!current()) return false;
           P.bindCameraClamp(this.gd3); // a drag never turns the surface upside down
           this.ready3d = true;
-          this.last3d = -Infinity;
-          this.draw3d();
+          this.next3d = 0;
+          this.firstD3 = this.stats.d3 + 1; // the next 3-D redraw is the scene's first
+          this.request3d();
           this.root.dataset.ready = payload.id; // for tests and pages: this payload is drawn
           if (window.performance && performance.mark) performance.mark("llp-ready");
           return true;
@@ -318,7 +400,9 @@
     }
 
     loop(t) {
-      this.measure3d(t);
+      const now = performance.now();
+      if (this.lastLoop !== undefined) this.watch3d(now - this.lastLoop);
+      this.lastLoop = now;
       if (this.playing && this.model) {
         if (this.lastTime !== null) {
           // Speed is in steps per second; with subsampling one frame covers `stride` steps.
@@ -348,47 +432,94 @@
       if (f === this.frame) return;
       this.frame = f;
       if (!this.overlay.draw(m, f)) this.draw2dTraces(f);
+      this.stats.map++;
       this.request3d();
       this.updateLabels(f);
     }
 
     /**
      * Redraw the 3-D chart now, or as soon as the renderer has had its breather. WebGL
-     * speed varies by orders of magnitude: with a GPU a frame of the scene costs a few ms,
+     * speed varies by orders of magnitude: with a GPU a frame of the scene costs a few ms;
      * with software rendering (SwiftShader in headless Chromium, or a classroom PC without
-     * GPU acceleration) plotly's surface costs ~300 ms a frame, which would freeze the
-     * map, the controls and the keyboard too. So the cost of each 3-D redraw is measured
-     * (time to the next animation frame) and, when it is high, the 3-D chart is redrawn at
-     * most every 3x that cost; the map and labels stay at full rate and the last frame is
-     * always drawn (a trailing timer), so pausing or scrubbing ends on the exact step.
+     * GPU acceleration) plotly's surface costs 100-300 ms a frame, and that time blocks
+     * the page (the compositor waits for the rasterizer), which would freeze the map, the
+     * controls and the keyboard too. So the 3-D chart is decoupled from the map:
+     *   - at most one 3-D redraw is in flight: the next one waits until the last one has
+     *     been rendered and measured (measure3d);
+     *   - its cost is measured from the start of the redraw to the first animation frame
+     *     after it, with performance.now() in that callback (the callback's own timestamp
+     *     is the frame's start, which can precede a redraw made in the same frame: that
+     *     was measured as a negative cost and turned the throttle off);
+     *   - a redraw costing more than FAST_3D_MS is followed by a breather of GAP_FACTOR x
+     *     its cost, during which the map and the labels run at full rate;
+     *   - while the pointer is down on a control, or a key burst is under way, the 3-D
+     *     chart waits; the latest frame is always drawn in the end (dirty3d), so pausing
+     *     or scrubbing ends on the exact step.
      */
     request3d() {
-      if (!this.ready3d) return; // the scene is still being created; it draws when ready
-      const wait = this.last3d + this.gap3d - performance.now();
-      if (wait <= 0) {
-        clearTimeout(this.timer3d);
-        this.timer3d = null;
-        this.draw3d();
-      } else if (!this.timer3d) {
-        this.timer3d = setTimeout(() => {
-          this.timer3d = null;
-          this.draw3d();
-        }, wait);
-      }
+      this.dirty3d = true;
+      this.pump3d();
     }
 
-    /** Measure the last 3-D redraw (called on the first animation frame after it). */
-    measure3d(t) {
-      if (!this.watch3d) return;
-      this.watch3d = false;
-      const cost = t - this.last3d;
+    pump3d() {
+      if (!this.ready3d || !this.dirty3d || this.busy3d || this.hold3d) return;
+      const wait = this.next3d - performance.now();
+      if (wait > 0) {
+        if (!this.timer3d) {
+          this.timer3d = setTimeout(() => {
+            this.timer3d = null;
+            this.pump3d();
+          }, wait);
+        }
+        return;
+      }
+      this.draw3d();
+    }
+
+    release3d() {
+      if (!this.hold3d) return;
+      this.hold3d = false;
+      this.pump3d();
+    }
+
+    /**
+     * Start measuring a 3-D redraw whose own (synchronous) part took `sync` ms. Software
+     * WebGL renders when the browser composites the canvas, and that can block the page
+     * one or two frames later, not in the redraw itself. So the cost is the synchronous
+     * part plus every animation frame's delay beyond WATCH_SLACK_MS over the next
+     * WATCH_FRAMES frames (loop calls watch3d); until then no other 3-D redraw starts.
+     */
+    measure3d(sync) {
+      this.busy3d = true;
+      this.watch = { sync, frames: 0, extra: 0, first: this.stats.d3 === this.firstD3 };
+    }
+
+    /** Called by loop with the time since the previous animation frame. */
+    watch3d(interval) {
+      const w = this.watch;
+      if (!w) return;
+      w.extra += Math.max(0, interval - WATCH_SLACK_MS);
+      if (++w.frames < WATCH_FRAMES) return;
+      this.watch = null;
+      const cost = w.sync + w.extra;
       this.cost3d = cost;
-      this.gap3d = cost > 50 ? Math.min(3 * cost, 1500) : 0;
+      // The first redraw of a new scene also compiles shaders and uploads the surface: its
+      // cost says little about the next ones, so its breather is short.
+      const cap = w.first ? MAX_GAP_MS / 4 : MAX_GAP_MS;
+      this.gap3d = cost > FAST_3D_MS ? Math.min(GAP_FACTOR * cost, cap) : 0;
+      this.next3d = Math.max(this.next3d, performance.now() + this.gap3d);
+      const costs = this.stats.costs;
+      costs.push(Math.round(cost));
+      if (costs.length > 200) costs.splice(0, costs.length - 200);
+      this.busy3d = false;
+      this.pump3d(); // a frame that waited (a pause, a scrub) is drawn now or after the gap
     }
 
     draw3d() {
       const m = this.model;
       if (!m || this.frame < 0) return;
+      const t0 = performance.now();
+      this.dirty3d = false;
       const f = this.frame;
       const NONE = [NaN]; // never an empty trace: Plotly drops the WebGL object of empty traces
       const R = m.runs.length, b = m.base; // ghost traces (before b) never change
@@ -417,8 +548,8 @@
         idx.push(b + 2 * R + 2 + i);
       });
       if (!this.update3d(idx, x, y, z)) Plotly.restyle(this.gd3, { x, y, z }, idx);
-      this.last3d = performance.now();
-      this.watch3d = true;
+      this.stats.d3++;
+      this.measure3d(performance.now() - t0);
     }
 
     /** The map without the overlay (Plotly internals changed): restyle its own traces. */
@@ -563,32 +694,40 @@
     const post = (type, data) =>
       window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type }, data), "*");
     let height = null;
+    let curvesHeight = 0;
     let sent = null;
+    const curves = P.Curves ? new P.Curves(document.getElementById("llp-curves")) : null;
     // Below 720 px of width the charts stack (player.css): give them room by growing the frame.
     const fitFrame = () => {
       if (!height) return;
       const h = window.innerWidth < 720 ? Math.round(height * 1.7) : height;
-      if (h === sent) return;
-      sent = h;
+      const total = h + curvesHeight;
+      if (total === sent) return;
+      sent = total;
       document.documentElement.style.setProperty("--llp-height", `${h}px`);
-      post("streamlit:setFrameHeight", { height: h });
+      document.documentElement.style.setProperty("--llp-curves-height", `${curvesHeight}px`);
+      post("streamlit:setFrameHeight", { height: total });
     };
     window.addEventListener("resize", fitFrame);
     window.addEventListener("message", (event) => {
       const msg = event.data;
       if (!msg || msg.type !== "streamlit:render") return;
       const args = msg.args || {};
-      if (args.height && args.height !== height) {
-        height = args.height;
+      const wantCurves = curves && Array.isArray(args.curves) && args.curves.length ? args.curves_height || 340 : 0;
+      if ((args.height && args.height !== height) || wantCurves !== curvesHeight) {
+        height = args.height || height;
+        curvesHeight = wantCurves;
         fitFrame();
       }
       let theme = args.theme || null;
       if (theme === "auto") theme = msg.theme && msg.theme.base === "dark" ? "dark" : "light";
       try {
-        render(args.payload, {
+        const player = render(args.payload, {
           theme, autoplay: !!args.autoplay,
           onValue: (value) => post("streamlit:setComponentValue", { value, dataType: "json" }),
         });
+        // After the map (drawn first), before the 3-D scene (created after a short pause).
+        if (curves) curves.set(args.curves, args.curves_key, player.themeName || theme || "light");
       } catch (err) {
         document.getElementById("llp-root").textContent = String(err && err.message ? err.message : err);
         throw err;

@@ -97,3 +97,47 @@ def test_presentation_mode_hides_the_sidebar(open_app, app_url, player_frame, sc
         timeout=60,
         what="the sidebar to come back",
     )
+
+
+# Every JavaScript file the page and its frames loaded, with decoded sizes.
+SCRIPTS = """() => performance.getEntriesByType("resource")
+  .filter((e) => e.initiatorType === "script" || e.name.endsWith(".js"))
+  .map((e) => [e.name.split("/").pop().split("?")[0], e.decodedBodySize])"""
+
+
+def test_one_plotly_per_page_and_curves_in_the_player(open_app, app_url, player_frame, screenshot):
+    page = open_app(app_url)
+    frame = player_frame(page)
+    curves = frame.locator("#llp-curves")
+    wait_until(lambda: curves.get_attribute("data-drawn"), what="the curves under the player")
+    tabs = frame.locator(".llp-tab").all_inner_texts()
+    assert tabs == ["Loss", "Gradient norm", "Distance to minimum"]
+    assert frame.locator("#llp-curves .js-plotly-plot .scatterlayer .trace").count() >= 4
+    # Another tab, then the log switch: drawn by the same plotly.js, in the same frame.
+    frame.get_by_role("tab", name="Gradient norm").click()
+    wait_until(lambda: ":1:" in curves.get_attribute("data-drawn"), what="the gradient norms")
+    box = frame.locator(".llp-log input")
+    was = box.is_checked()
+    box.click()
+    wait_until(
+        lambda: curves.get_attribute("data-drawn").endswith("linear" if was else "log"),
+        what="the log switch",
+    )
+    # The share panel's link is plain text with a copy button: no code highlighter.
+    page.get_by_role("tab", name="Share & download").click()
+    wait_until(
+        lambda: any(
+            f.query_selector("#copy") for f in page.frames if f.url.startswith("about:srcdoc")
+        ),
+        what="the copy button",
+    )
+    scripts = page.evaluate(SCRIPTS)
+    for f in page.frames:
+        if f is not page.main_frame and not f.url.startswith("about:"):
+            scripts += f.evaluate(SCRIPTS)
+    names = [n for n, _ in scripts]
+    plotly = [n for n in names if "plotly" in n.lower()]
+    assert plotly == ["plotly.min.js"], plotly  # the player's copy only: no PlotlyChart chunk
+    assert not [n for n in names if "SyntaxHighlighter" in n], names
+    assert not page.console_errors, page.console_errors
+    screenshot(page, "explorer-curves")

@@ -55,7 +55,10 @@ def test_play_advances_and_pause_stops(open_app, player_app_url, player_frame, s
     focus_player(frame)
     page.keyboard.press("Home")
     st0 = state(frame)
-    assert st0["frame"] == 0 and step_of(st0) == 0 and st0["lens3d"] == [1, 1, 1]
+    assert st0["frame"] == 0 and step_of(st0) == 0
+    # The 3-D chart follows once the key burst is over (it never delays the key itself).
+    wait_until(lambda: state(frame)["lens3d"] == [1, 1, 1], what="the 3-D chart at step 0")
+    st0 = state(frame)
     frame.get_by_role("button", name="▶ Play").click()
     wait_until(lambda: step_of(state(frame)) > 40, what="playback to pass step 40")
     st1 = state(frame)
@@ -114,7 +117,7 @@ def test_public_api_fallbacks_draw_the_same_frame(open_app, player_app_url, play
       P.overlay.sync = () => false;              // map: Plotly traces instead of the overlay
       P.overlay.axes = null;
       const fast = P.fastFrames || 0;
-      P.gap3d = 0;
+      P.next3d = 0; P.busy3d = false; P.watch = null; // no 3-D breather
       P.show(100);
       return { d3: P.gd3.data.slice(1, 4).map((t) => t.x.length),
                d2: P.gd2.data.slice(1, 4).map((t) => t.x.length),
@@ -308,7 +311,8 @@ def test_ghost_runs_are_faint_whole_and_not_animated(
     # At step 0 the ghosts are already whole; playing never touches them.
     focus_player(frame)
     page.keyboard.press("Home")
-    assert state(frame)["step"] == "step 0 / 300" and state(frame)["lens3d"] == [1, 1, 1]
+    assert state(frame)["step"] == "step 0 / 300"
+    wait_until(lambda: state(frame)["lens3d"] == [1, 1, 1], what="the 3-D chart at step 0")
     frame.evaluate(KEEP_GHOST_DATA)
     at_start = frame.evaluate(GHOSTS)
     assert at_start["d3"]["ghosts"][0]["same"] and at_start["d2"]["ghosts"][0]["same"]
@@ -365,7 +369,7 @@ def test_ghost_runs_are_faint_whole_and_not_animated(
       P.opts.publicApiOnly = true;
       P.overlay.sync = () => false;
       P.overlay.axes = null;
-      P.gap3d = 0;
+      P.next3d = 0; P.busy3d = false; P.watch = null; // no 3-D breather
       P.show(200);
       const n = (gd, i) => gd.data[i].x.length;
       return { d3: [b, b + 1, b + 2].map((i) => n(P.gd3, i)),
