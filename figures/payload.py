@@ -198,6 +198,17 @@ def pick_steps(n_points, max_frames, keep=(), *, exact=False):
     return np.array(sorted(chosen), dtype=np.int64), steps / (n - 1)
 
 
+def _cut(run, domain):
+    """Return ``(run, last)``: nothing drawn after a divergence, and the last visible step."""
+    points, values = run.points.copy(), run.values.copy()
+    k = run.diverged_at
+    if 0 <= k < len(values) - 1:
+        points[k + 1 :] = np.nan
+        values[k + 1 :] = np.nan
+    run = run._replace(points=points, values=values)
+    return run, (_last_visible(points, values, k, domain) if k >= 0 else -1)
+
+
 def _must_show(runs, steps):
     """Never hide the moment a run diverges or the last point it reached."""
     keep = set()
@@ -225,6 +236,7 @@ def player_payload(
     surface_id=None,
     camera=None,
     max_frames=MAX_FRAMES,
+    ladder=None,
 ):
     """Build the player's JSON-able payload: the grid and every run's whole path, once.
 
@@ -272,6 +284,12 @@ def player_payload(
     max_frames : int
         At most this many steps are animated; longer runs are shown every k-th step
         (plus the steps where live runs diverge) and ``payload["subsampled"]`` is True.
+    ladder : dict, optional
+        One live run computed at several values of one hyperparameter, for scrubbing
+        without a round trip (``ui.ladder.ladder``): ``run`` (its position among the live
+        runs), ``name``, ``values``, ``index`` (the current value's position), ``runs``
+        (one Run per value, as long as the live runs) and ``options`` (JSON-able: what
+        else can be scrubbed). Its runs are encoded like live runs, at the same frames.
 
     Returns
     -------
@@ -283,8 +301,10 @@ def player_payload(
         ``frames`` (number of animation frames), ``stride``, ``subsampled``,
         ``frame_steps`` (int32 step of each frame, or None when every step is a frame),
         ``start``, ``minima``, ``camera``, ``runs`` (label, color, ghost, xy, values,
-        diverged_at, marker), in the order given. ``steps`` is the last step of the
-        longest live run (0 without live runs). A live run's ``xy`` and ``values`` have
+        diverged_at, marker), in the order given, and ``ladder`` (None, or ``run``,
+        ``name``, ``values``, ``index``, ``options`` and ``rungs``, encoded like
+        ``runs``). ``steps`` is the last step of the longest live run (0 without live
+        runs). A live run's ``xy`` and ``values`` have
         one row per frame; a ghost's hold its whole path, one row per step.
 
     Raises
@@ -309,21 +329,12 @@ def player_payload(
     runs = [as_run(r) for r in runs]
     # Only the live runs set the animation's length; ghosts are drawn whole.
     n_points = max((len(r.values) for r in runs if not r.ghost), default=1)
-    with_last = []
-    for run in runs:
-        points, values = run.points.copy(), run.values.copy()
-        k = run.diverged_at
-        if 0 <= k < len(values) - 1:
-            points[k + 1 :] = np.nan  # nothing is drawn after the divergence
-            values[k + 1 :] = np.nan
-        run = run._replace(points=points, values=values)
-        last = _last_visible(points, values, k, domain) if k >= 0 else -1
-        with_last.append((run, last))
+    with_last = [_cut(run, domain) for run in runs]
 
     live = [(run, last) for run, last in with_last if not run.ghost]
     frame_steps, stride = pick_steps(n_points, max_frames, _must_show(live, n_points - 1))
-    out_runs = []
-    for run, last in with_last:
+
+    def encode(run, last):
         points, values = run.points, run.values
         if not run.ghost:
             # Pad shorter runs with NaN so every live run has one row per frame.
@@ -341,17 +352,17 @@ def player_payload(
                 "y": float(y),
                 "value": _finite_or_none(run.values[last]),
             }
-        out_runs.append(
-            {
-                "label": run.label,
-                "color": run.color,
-                "ghost": run.ghost,  # drawn faintly and whole, never animated
-                "xy": encode_array(points),
-                "values": encode_array(values),
-                "diverged_at": run.diverged_at,
-                "marker": marker,  # where the ✕ goes once the animation passes diverged_at
-            }
-        )
+        return {
+            "label": run.label,
+            "color": run.color,
+            "ghost": run.ghost,  # drawn faintly and whole, never animated
+            "xy": encode_array(points),
+            "values": encode_array(values),
+            "diverged_at": run.diverged_at,
+            "marker": marker,  # where the ✕ goes once the animation passes diverged_at
+        }
+
+    out_runs = [encode(run, last) for run, last in with_last]
 
     def mark(x, y, value=None):
         if value is None:
@@ -375,7 +386,20 @@ def player_payload(
         "minima": [mark(*m[:2], m[2] if len(m) > 2 else None) for m in minima],
         "camera": None if camera is None else _camera(camera),
         "runs": out_runs,
+        "ladder": None,
     }
+    if ladder:
+        rungs = [_cut(as_run(r)._replace(ghost=False), domain) for r in ladder["runs"]]
+        if any(len(run.values) != n_points for run, _ in rungs):
+            raise ValueError("every run of a ladder must have as many steps as the live runs")
+        payload["ladder"] = {
+            "run": int(ladder["run"]),
+            "name": str(ladder["name"]),
+            "values": [float(v) for v in ladder["values"]],
+            "index": int(ladder["index"]),
+            "rungs": [encode(run, last) for run, last in rungs],
+            "options": ladder["options"],
+        }
     if surface_id is None:
         surface_id = _digest([payload["grid"], payload["domain"], payload["zscale"]], length=16)
     payload["surface_id"] = str(surface_id)

@@ -21,6 +21,17 @@ FORGED = [
     {"event": "step", "step": 3, "seq": "abc"},
     {"event": "step", "step": 3},
     {"event": "<img src=x>", "seq": 3},
+    {"event": "scrub", "run": "0", "name": "lr", "seq": 4},
+    {"event": "scrub", "run": -1, "name": "lr", "seq": 4},
+    {"event": "scrub", "run": sc.MAX_RUNS, "name": "lr", "seq": 4},
+    {"event": "scrub", "run": 0.5, "name": "lr", "seq": 4},
+    {"event": "scrub", "run": 0, "name": "[x](http://a.bc)", "seq": 4},
+    {"event": "scrub", "run": 0, "name": "LR", "seq": 4},
+    {"event": "scrub", "run": 0, "name": ["lr"], "seq": 4},
+    {"event": "hparam", "run": 0, "name": "lr", "seq": 5},
+    {"event": "hparam", "run": 0, "name": "lr", "value": "0.1", "seq": 5},
+    {"event": "hparam", "run": 0, "name": "lr", "value": float("inf"), "seq": 5},
+    {"event": "hparam", "run": 0, "name": "lr", "value": True, "seq": 5},
     None,
     ["x"],
     "start",
@@ -43,6 +54,22 @@ def test_valid_values_pass_normalised():
         "event": "step",
         "step": 12,
         "seq": 8,
+    }
+
+
+def test_ladder_values_pass_normalised():
+    assert player_value({"event": "scrub", "run": 2.0, "name": "beta1", "seq": 9}) == {
+        "event": "scrub",
+        "run": 2,
+        "name": "beta1",
+        "seq": 9,
+    }
+    assert player_value({"event": "hparam", "run": 1, "name": "lr", "value": 3, "seq": 10}) == {
+        "event": "hparam",
+        "run": 1,
+        "name": "lr",
+        "value": 3.0,
+        "seq": 10,
     }
 
 

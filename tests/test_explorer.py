@@ -223,9 +223,9 @@ def test_ghost_trail_never_draws_removed_runs(app_test):
     captured = {}
     original = compute.payload
 
-    def spy(scene, theme="light", ghosts=()):
+    def spy(scene, theme="light", ghosts=(), scrub=None):
         captured["ghosts"] = ghosts
-        return original(scene, theme=theme, ghosts=ghosts)
+        return original(scene, theme=theme, ghosts=ghosts, scrub=scrub)
 
     compute.payload = spy
     try:

@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 import figures
+from ui import ladder
 from ui import scene as sc
 
 GRID = 100  # grid points per axis of the drawn surface
@@ -49,7 +50,7 @@ def grid(key: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @st.cache_data(max_entries=PAYLOAD_CACHE, show_spinner=False)
-def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
+def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = (), scrub=None) -> dict:
     """Return the player payload for a scene (see `figures.player_payload`).
 
     Parameters
@@ -58,6 +59,9 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
     theme : {"light", "dark"}
     ghosts : tuple of Scene
         Earlier scenes on the same surface whose runs are drawn faintly behind this one's.
+    scrub : (int, str), optional
+        ``(run position, hyperparameter)``: send that run's ladder (``ui.ladder``) so
+        the player can scrub it without a round trip.
     """
     surface = scene.build_surface()
     xs, ys, z = grid(surface_key(scene))
@@ -79,6 +83,7 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = ()) -> dict:
         title=surface.title,
         theme=theme,
         surface_id=repr(surface_key(scene)),
+        ladder=ladder.ladder(scene, *scrub, surface) if scrub else None,
     )
 
 

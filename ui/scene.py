@@ -485,17 +485,22 @@ def results(scene: Scene) -> list[figures.Run]:
     """
     surface = scene.build_surface()
     return [
-        figures.Run(
-            label=run.label(),
-            color=run.color,
-            points=traj.points[0],
-            values=traj.values[0],
-            diverged_at=int(traj.diverged_at[0]),
-            grad_norms=traj.grad_norms[0],
-            lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[0],
-        )
+        figure_run(run, traj)
         for run, traj in zip(scene.active_runs(), compute(scene, surface), strict=True)
     ]
+
+
+def figure_run(run: Run, traj) -> figures.Run:
+    """Return what the figures draw of a run's one-start ``optimizers.Trajectory``."""
+    return figures.Run(
+        label=run.label(),
+        color=run.color,
+        points=traj.points[0],
+        values=traj.values[0],
+        diverged_at=int(traj.diverged_at[0]),
+        grad_norms=traj.grad_norms[0],
+        lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[0],
+    )
 
 
 # State fields that are points of the plane, drawn faintly beside their run's path.

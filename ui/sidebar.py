@@ -15,10 +15,9 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from ui import classics, state
+from ui import classics, ladder, state
 from ui import scene as sc
 
-LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
 DEFAULT_FORMULA = "sin(3x)cos(y) + 0.1(x^2+y^2)"
 
 
@@ -298,7 +297,7 @@ def _hparam_widget(name: str, label: str, h, value):
     if h.kind == "bool":
         return _widget(st.checkbox, name, bool(value), label, help=h.help)
     if h.log:
-        options = _log_options(h.low, h.high, value)
+        options = ladder.log_options(h.low, h.high, value)
         return _widget(
             st.select_slider,
             name,
@@ -334,18 +333,6 @@ def _number_widget(name, label, value, low, high, help_text, integer=False):
 
 def _finite(v) -> bool:
     return v is not None and math.isfinite(v)
-
-
-def _log_options(low: float, high: float, value: float) -> list[float]:
-    """Return friendly log-spaced values (1, 1.5, 2, 3, 5, 7 per decade) plus ``value``."""
-    low = max(low, 1e-8)
-    options = {float(value)}
-    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
-        for m in LOG_MANTISSAS:
-            v = float(f"{m}e{exponent}")
-            if low <= v <= high:
-                options.add(v)
-    return sorted(options)
 
 
 def _schedule_default(name, h, steps):

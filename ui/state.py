@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import compute
+from ui import compute, ladder
 from ui import scene as sc
 
 SCENE = "scene"
@@ -31,6 +31,7 @@ _LINK_WARNINGS = "link_warnings"
 _GHOST = "ghost_state"
 _EXPLORER_STEP = "explorer_step"
 _PLAYER_SEQ = "player_seq"
+_SCRUB = "scrub_choice"
 
 
 def current_scene() -> sc.Scene:
@@ -138,3 +139,38 @@ def new_player_value(value) -> bool:
         return False
     st.session_state[_PLAYER_SEQ] = value.get("seq")
     return True
+
+
+def scrub_choice(scene: sc.Scene) -> tuple[int, str] | None:
+    """Return ``(run position, hyperparameter)`` the player's ladder scrubs.
+
+    The user's pick (kept by the run's ``uid``) while that run is on, else
+    ``ui.ladder.default_choice``.
+    """
+    uid, name = st.session_state.get(_SCRUB, (None, None))
+    for option in ladder.options(scene):
+        if scene.active_runs()[option["run"]].uid == uid and name in option["names"]:
+            return option["run"], name
+    return ladder.default_choice(scene)
+
+
+def apply_ladder_value(value: dict, scene: sc.Scene) -> None:
+    """Act on the player's ladder events (``ui.component_values.player_value``).
+
+    ``"scrub"`` picks what the ladder scrubs; ``"hparam"`` commits a released slider's
+    value to the scene (widgets re-seeded, link updated). Both rerun; a value the scene
+    refuses (a run that has gone, a value out of range) gives a warning instead.
+    """
+    active = scene.active_runs()
+    try:
+        if value["event"] == "scrub":
+            if not 0 <= value["run"] < len(active):
+                raise ValueError("that run is no longer in the race")
+            st.session_state[_SCRUB] = (active[value["run"]].uid, value["name"])
+        else:
+            new = ladder.committed(scene, value["run"], value["name"], value["value"])
+            set_scene(new, reset_widgets=True)
+    except ValueError as err:
+        st.warning(f"That change could not be made: {err}", icon=":material/warning:")
+        return
+    st.rerun()

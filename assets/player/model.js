@@ -62,6 +62,11 @@
     return Number(v.toPrecision(digits || 3)).toString();
   }
 
+  /** A setting's value as a person types it: 0.0005, 0.9, 1e-7 (3 significant digits). */
+  function nice(v) {
+    return isFinite(v) ? Number(v.toPrecision(3)).toString() : "—";
+  }
+
   function plural(n) {
     return n === 1 ? "st" : n === 2 ? "nd" : n === 3 ? "rd" : "th";
   }
@@ -192,8 +197,21 @@
       return g;
     });
 
+    // The ladder (one live run at several values of a hyperparameter, for scrubbing):
+    // each rung is prepared like a live run the first time the slider reaches it.
+    let ladder = null;
+    const L = payload.ladder;
+    if (L && L.run >= 0 && L.run < runs.length && L.rungs.length === L.values.length) {
+      const prepared = new Array(L.rungs.length).fill(null);
+      ladder = Object.assign({}, L, {
+        rung: (k) => prepared[k] || (prepared[k] = prepareRun(L.rungs[k], lift)),
+      });
+      prepared[L.index] = runs[L.run]; // the current value's path is the run's own
+    }
+
     const mark = (m) => ({ x: m.x, y: m.y, h: height(m.value, m.x, m.y) });
     return {
+      ladder,
       // base: index of the first live path trace on both charts (after the surface or
       // contour and the ghosts, which are drawn beneath everything that moves).
       payload, frames, frameSteps, stepOf, runs, ghosts, base: 1 + ghosts.length, transform, tlo, thi, lift,
@@ -216,5 +234,5 @@
   }
 
 
-  Object.assign(P, { FONT, GHOST_OPACITY, THEMES, decodeArray, fmt, plural, prepare });
+  Object.assign(P, { FONT, GHOST_OPACITY, THEMES, decodeArray, fmt, nice, plural, prepare });
 })(window.LLPlayerParts = window.LLPlayerParts || {});

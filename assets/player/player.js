@@ -20,7 +20,7 @@
  */
 (function (P) {
   "use strict";
-  const { decodeArray, fmt, plural, prepare, buildFigures, MapOverlay } = P;
+  const { decodeArray, fmt, nice, plural, prepare, buildFigures, MapOverlay } = P;
 
   // ---------------------------------------------------------------- player
 
@@ -152,9 +152,37 @@
       }
       speedLabel.append(this.speedSel);
       bar.append(this.playBtn, this.prevBtn, this.nextBtn, this.slider, this.stepEl, speedLabel);
+      // The ladder: drag a run's hyperparameter and its path follows, no round trip.
+      this.scrubRow = el("div", "llp-scrub");
+      this.scrubRow.title = "Drag to see this run's path at other values at once; release to keep the value";
+      this.scrubRun = el("select", "llp-scrub-run");
+      this.scrubRun.setAttribute("aria-label", "run to scrub");
+      this.scrubName = el("select", "llp-scrub-name");
+      this.scrubName.setAttribute("aria-label", "hyperparameter to scrub");
+      this.scrubLo = el("span", "llp-scrub-end");
+      this.scrubRange = el("input", "llp-scrub-range");
+      this.scrubRange.type = "range";
+      this.scrubRange.step = "1";
+      this.scrubRange.setAttribute("aria-label", "hyperparameter value");
+      this.scrubTicks = el("datalist");
+      this.scrubTicks.id = `llp-scrub-ticks-${Math.random().toString(36).slice(2)}`;
+      this.scrubRange.setAttribute("list", this.scrubTicks.id);
+      this.scrubHi = el("span", "llp-scrub-end");
+      this.scrubOut = el("output", "llp-scrub-value");
+      this.scrubRow.append(el("span", "llp-scrub-head", "drag"), this.scrubRun, this.scrubName,
+                           this.scrubLo, this.scrubRange, this.scrubTicks, this.scrubHi, this.scrubOut);
+      this.scrubRow.style.display = "none";
       this.legend = el("div", "llp-legend");
       this.note = el("div", "llp-note");
-      r.append(this.titleEl, this.charts, bar, this.legend, this.note);
+      r.append(this.titleEl, this.charts, bar, this.scrubRow, this.legend, this.note);
+      this.scrubRange.addEventListener("input", (e) => {
+        this.noteInput(e);
+        this.scrubTo(parseInt(this.scrubRange.value, 10));
+      });
+      this.scrubRange.addEventListener("change", () => this.commitScrub());
+      this.scrubRun.addEventListener("change", () => this.pickScrub(parseInt(this.scrubRun.value, 10), null));
+      this.scrubName.addEventListener("change", () =>
+        this.pickScrub(parseInt(this.scrubRun.value, 10), this.scrubName.value));
 
       this.playBtn.addEventListener("click", (e) => { this.noteInput(e); this.toggle(); });
       this.prevBtn.addEventListener("click", (e) => { this.noteInput(e); this.stepBy(-1); });
@@ -267,6 +295,7 @@
           if (!current()) return false;
           if (first) this.bindPlotEvents();
           this.model = model;
+          this.buildScrub(model);
           this.overlay.setModel(model, this.colors);
           this.overlay.sync();
           this.frame = -1;
@@ -338,7 +367,7 @@
         const status = el("span", "llp-status");
         row.append(sw, label, status);
         this.legend.append(row);
-        return { row, status, text: null, diverged: null };
+        return { row, label, status, text: null, diverged: null };
       });
       const keyRow = el("div", "llp-run llp-keys");
       const k1 = el("span", "llp-key", "◆ start");
@@ -364,6 +393,85 @@
         }
         this.legend.append(group);
       }
+    }
+
+    // ------------------------------------------------------------ the ladder
+
+    buildScrub(model) {
+      const L = model.ladder;
+      this.scrubRow.style.display = L ? "" : "none";
+      if (!L) return;
+      this.scrubRun.textContent = "";
+      for (const o of L.options) {
+        const opt = el("option", null, o.label);
+        opt.value = String(o.run);
+        this.scrubRun.append(opt);
+      }
+      this.scrubRun.value = String(L.run);
+      this.scrubName.textContent = "";
+      const mine = L.options.find((o) => o.run === L.run);
+      for (const name of mine ? mine.names : [L.name]) {
+        const opt = el("option", null, name);
+        opt.value = name;
+        this.scrubName.append(opt);
+      }
+      this.scrubName.value = L.name;
+      this.scrubRange.min = "0";
+      this.scrubRange.max = String(L.values.length - 1);
+      this.scrubRange.value = String(L.index);
+      this.scrubTicks.textContent = "";
+      L.values.forEach((v, k) => {
+        const o = el("option");
+        o.value = String(k);
+        o.label = nice(v);
+        this.scrubTicks.append(o);
+      });
+      this.scrubLo.textContent = nice(L.values[0]);
+      this.scrubHi.textContent = nice(L.values[L.values.length - 1]);
+      this.scrubK = L.index;
+      this.showScrubValue(L.index);
+    }
+
+    showScrubValue(k) {
+      const L = this.model.ladder;
+      this.scrubOut.textContent = `${L.name} = ${nice(L.values[k])}`;
+      this.scrubRow.classList.toggle("llp-scrub-moved", k !== L.index);
+    }
+
+    /** Show rung k of the ladder in place of its run: map now, 3-D when it can. */
+    scrubTo(k) {
+      const m = this.model, L = m && m.ladder;
+      if (!L || !(k >= 0 && k < L.values.length) || k === this.scrubK) return;
+      const t0 = performance.now();
+      this.scrubK = k;
+      const rung = L.rung(k);
+      m.runs[L.run] = rung;
+      this.legendRows[L.run].label.textContent = rung.label;
+      this.showScrubValue(k);
+      const f = this.frame;
+      this.frame = -1;
+      this.overlay.frame = -1;
+      this.show(f);
+      this.stats.scrubs = (this.stats.scrubs || 0) + 1;
+      this.stats.scrubMs = Math.round((performance.now() - t0) * 10) / 10;
+      this.root.dataset.scrub = String(k); // for tests: the paths drawn are rung k's
+    }
+
+    /** Release: keep the value (one rerun: scene, link, summary table). */
+    commitScrub() {
+      const L = this.model && this.model.ladder;
+      if (!L || this.scrubK === L.index) return;
+      this.send({ event: "hparam", run: L.run, name: L.name, value: L.values[this.scrubK] });
+    }
+
+    /** Another run or hyperparameter: one rerun brings its ladder. */
+    pickScrub(run, name) {
+      const L = this.model && this.model.ladder;
+      if (!L) return;
+      const o = L.options.find((q) => q.run === run);
+      if (!o) return;
+      const chosen = name && o.names.includes(name) ? name : o.names.includes(L.name) ? L.name : o.names[0];
+      this.send({ event: "scrub", run, name: chosen });
     }
 
     // ------------------------------------------------------------ playback
