@@ -15,6 +15,16 @@ Run from the repository root:
 (c) Time to first drawn chart in headless Chromium (Debian's /usr/bin/chromium) from a fresh
     page load of tests/browser/player_app.py, median of several loads; skipped with a note
     if Chromium is missing.
+
+    python -m benchmarks.bench_player live [BASELINE_REF]
+
+(d) The live explorer (issue 13), section "player-live": the explorer page (app.py, default
+    scene) of this checkout against a baseline commit (default: ``BASELINE``, main before
+    issue 13), both served in the same run from ``git archive`` copies: a fresh load's
+    JavaScript (CPU time from the DevTools Performance metrics, bytes of every script of
+    the page and its frames) and time to the player and the loss curve drawn; Play (map
+    and 3-D frames a second, share of the time in long tasks, key-press delays); and the
+    slider-to-repaint latency of scrubbing a learning rate against a sidebar change.
 """
 
 import json
@@ -247,6 +257,10 @@ def first_chart_times(steps=500):
 
 
 def main():
+    if sys.argv[1:2] == ["live"]:
+        from benchmarks.bench_player_live import main as live
+
+        return live(sys.argv[2] if len(sys.argv) > 2 else None)
     load_before = os.getloadavg()[0]
     bt = build_times()
     rows, stopped = sizes()
