@@ -51,7 +51,9 @@ if not runs:
 ghosts = state.ghosts(scene) if ghost_trail else ()
 height = 660 if present.is_on() else 640
 value = player(
-    compute.payload(scene, ghosts=ghosts, scrub=state.scrub_choice(scene)),
+    compute.payload(
+        scene, ghosts=ghosts, scrub=state.scrub_choice(scene), starts=state.start_grid_on()
+    ),
     key="explorer",
     height=height,
     theme=theme,
@@ -65,7 +67,7 @@ if state.new_player_value(value):
         st.rerun()
     if value.get("event") == "step":
         state.set_explorer_step(value["step"])
-    if value.get("event") in ("scrub", "hparam"):
+    if value.get("event") in ("scrub", "hparam", "startgrid"):
         state.apply_ladder_value(value, scene)
 
 if not runs:

@@ -153,7 +153,7 @@ def default_scene() -> Scene:
     return Scene(runs=default_runs())
 
 
-def compute(scene: Scene, surface=None, record: bool = False):
+def compute(scene: Scene, surface=None, record: bool = False, starts=None):
     """Run every active run of the scene from its start point.
 
     Parameters
@@ -163,14 +163,18 @@ def compute(scene: Scene, surface=None, record: bool = False):
         The already-built surface (saves a rebuild).
     record : bool
         Keep the optimizers' internal state at every step (for the step inspector).
+    starts : array_like, shape (N, 2), optional
+        Run from these starts instead (one vectorised run per optimizer).
 
     Returns
     -------
     list of optimizers.Trajectory
-        One per active run, each with a single start point.
+        One per active run, each with a single start point (or the N ``starts``).
     """
     surface = surface if surface is not None else scene.build_surface()
-    starts = np.array([scene.start_point(surface)], dtype=float)
+    if starts is None:
+        starts = [scene.start_point(surface)]
+    starts = np.array(starts, dtype=float)
     batch = scene.batch_size if scene.batch_size and surface.n_samples else None
     # Runs of one optimizer (a lesson's three learning rates) are one vectorised run.
     return optimizers.run_all(
@@ -490,16 +494,16 @@ def results(scene: Scene) -> list[figures.Run]:
     ]
 
 
-def figure_run(run: Run, traj) -> figures.Run:
-    """Return what the figures draw of a run's one-start ``optimizers.Trajectory``."""
+def figure_run(run: Run, traj, row: int = 0) -> figures.Run:
+    """Return what the figures draw of one start (``row``) of a run's ``Trajectory``."""
     return figures.Run(
         label=run.label(),
         color=run.color,
-        points=traj.points[0],
-        values=traj.values[0],
-        diverged_at=int(traj.diverged_at[0]),
-        grad_norms=traj.grad_norms[0],
-        lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[0],
+        points=traj.points[row],
+        values=traj.values[row],
+        diverged_at=int(traj.diverged_at[row]),
+        grad_norms=traj.grad_norms[row],
+        lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[row],
     )
 
 

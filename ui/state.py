@@ -32,6 +32,7 @@ _GHOST = "ghost_state"
 _EXPLORER_STEP = "explorer_step"
 _PLAYER_SEQ = "player_seq"
 _SCRUB = "scrub_choice"
+_START_GRID = "start_grid_on"
 
 
 def current_scene() -> sc.Scene:
@@ -157,13 +158,16 @@ def scrub_choice(scene: sc.Scene) -> tuple[int, str] | None:
 def apply_ladder_value(value: dict, scene: sc.Scene) -> None:
     """Act on the player's ladder events (``ui.component_values.player_value``).
 
-    ``"scrub"`` picks what the ladder scrubs; ``"hparam"`` commits a released slider's
+    ``"startgrid"`` turns dragging the start on or off; ``"scrub"`` picks what the
+    ladder scrubs; ``"hparam"`` commits a released slider's
     value to the scene (widgets re-seeded, link updated). Both rerun; a value the scene
     refuses (a run that has gone, a value out of range) gives a warning instead.
     """
     active = scene.active_runs()
     try:
-        if value["event"] == "scrub":
+        if value["event"] == "startgrid":
+            st.session_state[_START_GRID] = value["on"]
+        elif value["event"] == "scrub":
             if not 0 <= value["run"] < len(active):
                 raise ValueError("that run is no longer in the race")
             st.session_state[_SCRUB] = (active[value["run"]].uid, value["name"])
@@ -174,3 +178,8 @@ def apply_ladder_value(value: dict, scene: sc.Scene) -> None:
         st.warning(f"That change could not be made: {err}", icon=":material/warning:")
         return
     st.rerun()
+
+
+def start_grid_on() -> bool:
+    """Return True while the player's "drag the start" is on (its grid is sent)."""
+    return bool(st.session_state.get(_START_GRID, False))
