@@ -120,7 +120,12 @@ def player(payload, *, key, height=640, autoplay=False, theme=None, curves=None,
         - ``{"event": "start", "start": [x, y], "seq": n}`` after a click on the map
           (inside the domain), rounded to 4 significant digits;
         - ``{"event": "step", "step": k, "seq": n}`` when the user pauses, scrubs (on
-          release) or steps with the keyboard, and when playback reaches the end.
+          release) or steps with the keyboard, and when playback reaches the end;
+        - ``{"event": "hparam", "run": i, "name": h, "value": v, "seq": n}`` when the
+          ladder slider is released on another value, ``{"event": "scrub", "run": i,
+          "name": h, "seq": n}`` when another run or hyperparameter is picked for it, and
+          ``{"event": "startgrid", "on": b, "seq": n}`` from "◆ drag start" (see
+          ``ui.ladder`` and ``ui.state.apply_ladder_value``).
 
         ``seq`` increases strictly with every value (it is a timestamp in ms, also across
         reloads of the component), so a page can tell a new click from an old
