@@ -262,8 +262,10 @@ data. A real network can, so this lesson trains some and counts.
 `Linear(2, 16) → tanh → Linear(16, 1)`, on each of four datasets (moons, circles,
 spirals, xor: 200 training points) with each of the two runs, for three seeds. A seed
 draws the data, the initialisation and the mini-batches; both optimizers get the same
-ones. Each network is judged on **200 held-out test points**, so one point is 0.005 of
-accuracy and a single accuracy near 0.98 has a standard error of about 0.01.
+ones. Each network is judged on **$n = 200$ held-out test points**, so one point is
+$1/n = 0.005$ of accuracy, and a single accuracy near $p = 0.98$ has a standard error of
+$\sqrt{p(1-p)/n} \approx 0.01$. The *generalisation gap* is train accuracy minus test
+accuracy.
 
 **What it finds** at the presets (SGD lr 0.5, Adam lr 0.02, batch 16, 1,000 steps): no
 consistent winner. The means differ by at most about one test point, in both directions,
