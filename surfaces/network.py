@@ -239,6 +239,26 @@ class NetworkLoss:
         """Mean loss on the held-out test set: (N, D) -> (N,)."""
         return self._loss(W, *self.test_data)
 
+    def evaluate(self, W, split="train"):
+        """Mean loss and accuracy on one split from a single forward pass.
+
+        Parameters
+        ----------
+        W : array_like, shape (N, D)
+        split : {"train", "test"}
+
+        Returns
+        -------
+        loss, accuracy : ndarray, shape (N,)
+            As :meth:`value` (or :meth:`test_value`) and :meth:`accuracy` give them.
+        """
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        X, y = self.data if split == "train" else self.test_data
+        logit = self.logits(W, X)
+        with np.errstate(all="ignore"):
+            return self._bce(logit, y).mean(axis=1), ((logit > 0) == (y > 0.5)).mean(axis=1)
+
     def accuracy(self, W, split="train"):
         """Fraction of points classified right (logit > 0 is class 1): (N, D) -> (N,)."""
         if split not in ("train", "test"):

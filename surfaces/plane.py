@@ -84,10 +84,11 @@ class Plane:
         W = np.asarray(W, dtype=float)
         return np.linalg.norm(W - self.lift(self.project(W)), axis=-1)
 
-    def readout(self, W):
+    def readout(self, W, true_loss=None):
         """Distance from the plane and true vs sliced loss of parameters (..., D).
 
-        NaN rows (a diverged path's tail) stay NaN.
+        NaN rows (a diverged path's tail) stay NaN. ``true_loss`` (shape ``W.shape[:-1]``),
+        when the caller already has it (a trajectory's ``values``), saves a forward pass.
         """
         W = np.asarray(W, dtype=float)
         flat = W.reshape(-1, self.dim)
@@ -96,7 +97,12 @@ class Plane:
         with np.errstate(all="ignore"):
             dist = np.linalg.norm(flat - on_plane, axis=-1)
             rel = dist / np.linalg.norm(flat - self.center, axis=-1)
-        true = self.loss.value(flat)
+        if true_loss is None:
+            true = self.loss.value(flat)
+        else:
+            true = np.asarray(true_loss, dtype=float).reshape(-1)
+            if true.shape != (len(flat),):
+                raise ValueError(f"true_loss must have shape {W.shape[:-1]}")
         sliced = self.loss.value(on_plane)
         shape = W.shape[:-1]
         return Readout(*(a.reshape(shape) for a in (dist, rel, true, sliced)))

@@ -161,3 +161,15 @@ def test_dimension_mismatch(moons):
         optimizers.run(moons, optimizers.make("newton"), np.zeros((1, 21)), 3)
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
         moons.accuracy(np.zeros((1, 21)), split="val")
+
+
+def test_evaluate_is_value_and_accuracy_from_one_pass(moons):
+    W = np.stack([moons.init(s) for s in range(4)]) * 1.5
+    loss, acc = moons.evaluate(W, "train")
+    np.testing.assert_allclose(loss, moons.value(W), rtol=1e-13)
+    np.testing.assert_array_equal(acc, moons.accuracy(W, "train"))
+    loss, acc = moons.evaluate(W, "test")
+    np.testing.assert_allclose(loss, moons.test_value(W), rtol=1e-13)
+    np.testing.assert_array_equal(acc, moons.accuracy(W, "test"))
+    with pytest.raises(ValueError, match="split"):
+        moons.evaluate(W, "validation")

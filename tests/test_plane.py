@@ -134,3 +134,14 @@ def test_bad_extent_and_shapes(setup):
     # Optimizers run on the slice like on any 2-D surface.
     traj = optimizers.run(p.surface(), optimizers.make("gd", lr=0.1), [[0.5, 0.5]], 5)
     assert traj.points.shape == (1, 6, 2)
+
+
+def test_readout_takes_the_paths_own_loss(setup):
+    loss, path = setup
+    p = surfaces.plane(loss, path[-1], "filter", seed=1)
+    plain = p.readout(path)
+    given = p.readout(path, true_loss=loss.value(path))
+    for a, b in zip(plain, given, strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="true_loss"):
+        p.readout(path, true_loss=np.zeros(3))
