@@ -39,7 +39,10 @@ labels = [r.label for r in result.runs]
 colors = [r.color for r in result.runs]
 xs, ys, z = result.grid
 plane = result.plane
-title = f"{plane.kind} slice through {labels[min(scene.center_run, len(labels) - 1)]}"
+x_axis, y_axis = plane.axis_names()
+title = (
+    f"Slice through {labels[min(scene.center_run, len(labels) - 1)]}: x = {x_axis}, y = {y_axis}"
+)
 payload = figures.player_payload(
     xs, ys, z, result.runs, title=title, theme="light" if theme == "auto" else theme,
     z_label="training loss on the slice", surface_id=f"net:{ctl.key(scene)}",

@@ -79,6 +79,22 @@ class Plane:
             raise ValueError(f"W must have shape (..., {self.dim}), got {W.shape}")
         return (W - self.center) @ self._pinv.T
 
+    def axis_names(self):
+        """Say what the slice's two axes are, for axis titles and captions.
+
+        Returns
+        -------
+        (str, str)
+            ``"direction 1 (filter-normalised)"`` and ``... 2 ...`` for random directions;
+            ``"PC1 (62% of the path's variance)"`` and ``"PC2 (...)"`` for PCA.
+        """
+        if self.explained_variance is not None:
+            return tuple(
+                f"PC{i + 1} ({v:.0%} of the path's variance)"
+                for i, v in enumerate(self.explained_variance[:2])
+            )
+        return ("direction 1 (filter-normalised)", "direction 2 (filter-normalised)")
+
     def distance(self, W):
         """Euclidean distance of parameters from the plane: (..., D) -> (...)."""
         W = np.asarray(W, dtype=float)

@@ -128,7 +128,10 @@ def test_downloads_hold_every_step():
     result = ns.compute(scene)
     lines = ns.export_csv(result).splitlines()
     assert len(lines) == 1 + 4 * 31
+    assert lines[0].startswith("run,label,step,slice_x,slice_y,")
     data = json.loads(ns.export_json(scene, result))
+    assert data["plane"]["axes"] == ["direction 1 (filter-normalised)",
+                                     "direction 2 (filter-normalised)"]  # fmt: skip
     assert len(data["runs"][0]["test_acc"]) == 31 and len(data["runs"][0]["slice_ab"]) == 31
 
 

@@ -145,3 +145,16 @@ def test_readout_takes_the_paths_own_loss(setup):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="true_loss"):
         p.readout(path, true_loss=np.zeros(3))
+
+
+def test_axis_names_say_what_the_axes_are(setup):
+    loss, path = setup
+    filt = surfaces.plane(loss, path[-1], "filter", seed=0)
+    assert filt.axis_names() == (
+        "direction 1 (filter-normalised)",
+        "direction 2 (filter-normalised)",
+    )
+    pca = surfaces.plane(loss, path[-1], "pca", trajectories=path)
+    first, second = pca.axis_names()
+    ev = pca.explained_variance
+    assert first == f"PC1 ({ev[0]:.0%} of the path's variance)" and second.startswith("PC2 (")

@@ -245,9 +245,14 @@ def from_query(query) -> tuple[NetScene, list[str]]:
 
 
 def export_csv(result: NetResult) -> str:
-    """One line per run and step: slice coordinates, losses, accuracies, honesty."""
+    """One line per run and step: slice coordinates, losses, accuracies, honesty.
+
+    ``slice_x``, ``slice_y`` are the coordinates along the plane's two directions (the
+    player's x and y; ``Plane.axis_names`` says what they are).
+    """
     every = curves(result.loss, result.paths, np.arange(result.paths.shape[1]))
-    lines = ["run,label,step,a,b,train_loss,sliced_loss,test_loss,train_acc,test_acc,distance"]
+    head = "run,label,step,slice_x,slice_y,train_loss,sliced_loss,test_loss,train_acc,test_acc"
+    lines = [head + ",distance"]
     for i, run in enumerate(result.runs):
         label = '"' + run.label.replace('"', '""') + '"'
         for k in range(len(run.points)):
@@ -279,6 +284,7 @@ def export_json(ns: NetScene, result: NetResult) -> str:
         "plane": {
             "kind": result.plane.kind,
             "explained_variance": result.plane.explained_variance,
+            "axes": list(result.plane.axis_names()),
             "center": clean(result.plane.center),
             "d1": clean(result.plane.d1),
             "d2": clean(result.plane.d2),
