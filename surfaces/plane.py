@@ -112,7 +112,8 @@ class Plane:
         on_plane = self.lift(ab)
         with np.errstate(all="ignore"):
             dist = np.linalg.norm(flat - on_plane, axis=-1)
-            rel = dist / np.linalg.norm(flat - self.center, axis=-1)
+            # On the plane (the centre itself included: 0 / 0) nothing is off it.
+            rel = np.where(dist == 0, 0.0, dist / np.linalg.norm(flat - self.center, axis=-1))
         if true_loss is None:
             true = self.loss.value(flat)
         else:

@@ -100,6 +100,7 @@ def test_readout_is_honest(setup):
     np.testing.assert_allclose(r.distance, p.distance(path))
     assert r.distance[-1] == 0 and r.distance[0] > 0.1  # a random plane misses the start
     assert np.nanmax(r.relative_distance) <= 1 + 1e-12
+    assert r.relative_distance[-1] == 0  # the centre: on the plane, not 0 / 0
     with_nan = path.copy()
     with_nan[5:] = np.nan
     assert np.isnan(p.readout(with_nan).distance[5:]).all()
