@@ -31,12 +31,13 @@ PAGES = {
     ],
 }
 
-LESSONS = PAGES["Learn"][0]
+LESSONS, NETWORK = PAGES["Learn"]
 
 page = st.navigation(PAGES)
-if page.url_path != LESSONS.url_path:
+if page.url_path not in (LESSONS.url_path, NETWORK.url_path):
     # Every page's address links to what it shows: the scene it opens on (a lesson's address
-    # is its number, which the lessons page writes itself). Read before writing, so a shared
-    # link to any page opens its scene.
+    # is its number, the network page's its own settings: both pages write them themselves,
+    # and the explorer's runs=, steps=, seed= would be read as theirs). Read before writing,
+    # so a shared link to any page opens its scene.
     state.sync_url(state.current_scene())
 page.run()

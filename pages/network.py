@@ -9,6 +9,7 @@ from ui import network_scene as ns
 from ui import present, share
 from ui.player import player
 from ui.routing import through_app
+from ui.text import inert
 
 through_app()
 
@@ -19,8 +20,8 @@ with st.sidebar:
 ctl.store(scene)
 
 theme = present.apply("Network landscape")
-for text in link_warnings:
-    st.warning(ctl.inert(text), icon=":material/link_off:")
+for text in link_warnings:  # each quotes the link's value inertly (ui.text.inert)
+    st.warning(text, icon=":material/link_off:")
 st.caption(
     "A real network, `Linear(2, H) → tanh → Linear(H, 1)`, trained on the data with every "
     "run from one shared initialisation and the same mini-batches. The 3-D view is a 2-D "
@@ -31,14 +32,17 @@ st.caption(
 try:
     result = ctl.compute(scene)
 except ValueError as err:  # bad settings: say what, never a traceback
-    st.error(f"**That can't be trained.** {ctl.inert(str(err))}")
+    st.error(f"**That can't be trained.** {inert(str(err))}")
     st.stop()
 
 labels = [r.label for r in result.runs]
 colors = [r.color for r in result.runs]
 xs, ys, z = result.grid
 plane = result.plane
-title = f"{plane.kind} slice through {labels[min(scene.center_run, len(labels) - 1)]}"
+x_axis, y_axis = plane.axis_names()
+title = (
+    f"Slice through {labels[min(scene.center_run, len(labels) - 1)]}: x = {x_axis}, y = {y_axis}"
+)
 payload = figures.player_payload(
     xs, ys, z, result.runs, title=title, theme="light" if theme == "auto" else theme,
     z_label="training loss on the slice", surface_id=f"net:{ctl.key(scene)}",
@@ -49,7 +53,7 @@ step = ctl.step(value, scene.steps)
 
 for run in result.runs:
     if run.diverged_at >= 0:
-        st.warning(f"**{ctl.inert(run.label)}** diverged at step {run.diverged_at}.")
+        st.warning(f"**{inert(run.label)}** diverged at step {run.diverged_at}.")
 if plane.explained_variance is not None:
     ev = plane.explained_variance
     st.caption(
@@ -79,7 +83,8 @@ st.caption(
     "True loss vs the loss the slice shows under the projected point: when they differ, "
     "the picture lies about that run."
 )
-st.dataframe(netfig.honesty_rows(labels, result.readout, result.curves, step), hide_index=True)
+now = ns.metrics(result.loss, at_step)  # this step exactly (the curves are sampled)
+st.dataframe(netfig.honesty_rows(labels, result.readout, now, step), hide_index=True)
 
 with st.expander("Share & download", icon=":material/share:"):
     share.link_box(ctl.share_link(scene))

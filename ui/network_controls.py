@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 
 import streamlit as st
@@ -11,6 +10,7 @@ import optimizers
 import surfaces
 from ui import network_scene as ns
 from ui import scene as sc
+from ui import state
 from ui.compute import cached
 
 KEY = "network_scene"  # plain session keys survive page switches
@@ -42,12 +42,6 @@ def key(scene: ns.NetScene) -> str:
     return f"{scene.dataset}:{scene.hidden}:{scene.seed}:{scene.directions}:{scene.center_run}"
 
 
-def inert(text: str, limit: int = 300) -> str:
-    """Escape Markdown and HTML so text from a link is shown, never rendered."""
-    text = str(text)[:limit]
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~])", r"\\\1", text)
-
-
 def _fmt(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -55,9 +49,7 @@ def _fmt(value) -> str:
 
 
 def _widget(factory, name, value, label, **kwargs):
-    if _W + name not in st.session_state:
-        st.session_state[_W + name] = value
-    return factory(label, key=_W + name, **kwargs)
+    return state.seeded_widget(factory, _W + name, value, label, **kwargs)
 
 
 def _runs_editor(scene: ns.NetScene) -> tuple:
@@ -101,7 +93,7 @@ def _runs_editor(scene: ns.NetScene) -> tuple:
         items.append(f"{flag}{name}{':' + settings if settings else ''}@{colour}")
     parsed, warnings = sc.from_query({"runs": ";".join(items)})
     if warnings:
-        st.error(inert(" ".join(warnings)))
+        st.error(" ".join(warnings))  # ui.scene's warnings are inert already
         return scene.runs
     return parsed.runs
 

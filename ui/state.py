@@ -67,6 +67,17 @@ def widget_generation() -> int:
     return int(st.session_state.get(_GENERATION, 0))
 
 
+def seeded_widget(factory, key: str, value, label: str, **kwargs):
+    """Draw ``factory(label, key=key, **kwargs)`` seeded with ``value`` on its first run.
+
+    Seeding through session state (never ``value=``) lets the widget's own state win on
+    every later run, so a rerun does not reset what the user chose.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return factory(label, key=key, **kwargs)
+
+
 def widget_key(name: str) -> str:
     """Return the session-state key of the sidebar widget ``name`` in this generation."""
     generation = widget_generation()
