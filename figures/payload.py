@@ -281,6 +281,7 @@ def player_payload(
     max_frames=MAX_FRAMES,
     ladder=None,
     start_grid=None,
+    axes=("x", "y"),
 ):
     """Build the player's JSON-able payload: the grid and every run's whole path, once.
 
@@ -328,6 +329,8 @@ def player_payload(
     max_frames : int
         At most this many steps are animated; longer runs are shown every k-th step
         (plus the steps where live runs diverge) and ``payload["subsampled"]`` is True.
+    axes : (str, str)
+        Titles of the two coordinate axes (a network slice's are its directions).
     ladder : dict, optional
         One live run computed at several values of one hyperparameter, for scrubbing
         without a round trip (``ui.ladder.ladder``): ``run`` (its position among the live
@@ -350,8 +353,8 @@ def player_payload(
         ``theme``, ``domain``, ``grid`` {x, y, z}, ``zscale``, ``steps`` (last step),
         ``frames`` (number of animation frames), ``stride``, ``subsampled``,
         ``frame_steps`` (int32 step of each frame, or None when every step is a frame),
-        ``start``, ``minima``, ``camera``, ``runs`` (label, color, ghost, xy, values,
-        diverged_at, marker), in the order given, and ``ladder`` (None, or ``run``,
+        ``start``, ``minima``, ``camera``, ``axes``, ``runs`` (label, color, ghost, xy,
+        values, diverged_at, marker), in the order given, and ``ladder`` (None, or ``run``,
         ``name``, ``values``, ``index``, ``options`` and ``rungs``, encoded like
         ``runs``) and ``start_grid`` (None, or ``x``, ``y``, ``frames`` and per live
         run ``xy`` (nx * ny, frames, 2), ``values``, ``diverged_at`` and ``markers``).
@@ -430,6 +433,7 @@ def player_payload(
         "minima": [mark(*m[:2], m[2] if len(m) > 2 else None) for m in minima],
         "camera": None if camera is None else _camera(camera),
         "runs": out_runs,
+        "axes": [str(axes[0]), str(axes[1])],
         "ladder": None,
         "start_grid": None,
     }

@@ -40,12 +40,11 @@ colors = [r.color for r in result.runs]
 xs, ys, z = result.grid
 plane = result.plane
 x_axis, y_axis = plane.axis_names()
-title = (
-    f"Slice through {labels[min(scene.center_run, len(labels) - 1)]}: x = {x_axis}, y = {y_axis}"
-)
+title = f"Slice through {labels[min(scene.center_run, len(labels) - 1)]}"
 payload = figures.player_payload(
     xs, ys, z, result.runs, title=title, theme="light" if theme == "auto" else theme,
     z_label="training loss on the slice", surface_id=f"net:{ctl.key(scene)}",
+    axes=(x_axis, y_axis),
 )  # fmt: skip
 height = 720 if present.is_on() else 560
 value = player(payload, key="network_player", height=height, theme=theme)

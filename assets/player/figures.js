@@ -74,6 +74,8 @@
     const [[x0, x1], [y0, y1]] = p.domain;
     const zs = p.zscale;
     const uirev = p.surface_id;
+    const [xTitle, yTitle] = p.axes || ["x", "y"]; // what the plane's coordinates are
+    const short = (t) => t.split(" (")[0]; // 3-D axis titles have little room
     const zTitle = zs.label + (zs.log ? " (log)" : "") + (zs.clip !== null && zs.clip !== undefined ? ` ≤ ${fmt(zs.clip)}` : "");
     const colorbar = {
       title: { text: zTitle, side: "right", font: { size: 14, color: c.text } },
@@ -186,9 +188,9 @@
       margin: { l: 0, r: 0, t: 0, b: 0 },
       scene: {
         uirevision: uirev,
-        xaxis: { title: { text: "x" }, range: [x0, x1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
+        xaxis: { title: { text: short(xTitle) }, range: [x0, x1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
                  nticks: 6 },
-        yaxis: { title: { text: "y" }, range: [y0, y1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
+        yaxis: { title: { text: short(yTitle) }, range: [y0, y1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
                  nticks: 6 },
         zaxis: zAxis,
         aspectmode: "manual", aspectratio: aspect,
@@ -203,9 +205,9 @@
       ...base,
       margin: { l: 56, r: 8, t: 16, b: 48 },
       hovermode: "closest", dragmode: "zoom",
-      xaxis: { title: { text: "x" }, range: [x0, x1], ...axisStyle(c), showgrid: false, zeroline: false,
+      xaxis: { title: { text: xTitle }, range: [x0, x1], ...axisStyle(c), showgrid: false, zeroline: false,
                constrain: "domain", ticks: "outside" },
-      yaxis: { title: { text: "y" }, range: [y0, y1], ...axisStyle(c), showgrid: false, zeroline: false,
+      yaxis: { title: { text: yTitle }, range: [y0, y1], ...axisStyle(c), showgrid: false, zeroline: false,
                constrain: "domain", ticks: "outside", ...(equal ? { scaleanchor: "x", scaleratio: 1 } : {}) },
     };
     return { d3: { data: d3, layout: layout3d }, d2: { data: d2, layout: layout2d }, colors: c };
