@@ -143,7 +143,7 @@ def ladder(scene: sc.Scene, index: int, name: str, surface=None) -> dict:
         "name": name,
         "values": values,
         "index": values.index(value),
-        "runs": [sc.figure_run(r, t) for r, t in zip(rungs, trajectories, strict=True)],
+        "runs": [sc.figure_run(r, t, surface) for r, t in zip(rungs, trajectories, strict=True)],
         "options": options(scene),
     }
 

@@ -178,6 +178,7 @@
         cross3, ghost: !!r.ghost,
         label: r.label, color: r.color, x, y, v, h, x3, y3, n, lastFinite,
         divergedAt: r.diverged_at,
+        stopWord: r.escaped ? "escaped (left the view)" : "diverged",  // escaped: downhill off the map
         divFrame: diverged ? frameOf(r.diverged_at) : Infinity,
         marker: r.marker ? { x: r.marker.x, y: r.marker.y, h: height(r.marker.value, r.marker.x, r.marker.y), step: r.marker.step } : null,
       };
