@@ -57,6 +57,7 @@ value = player(
     height=height,
     theme=theme,
     curves=explorer_curves(scene, surface, runs, theme),
+    font_size=present.font_size(theme),
 )
 if state.new_player_value(value):
     if value.get("event") == "start":

@@ -80,7 +80,13 @@ except ValueError as err:  # never a traceback: say what is wrong and stop this 
     st.error(f"**This scene can't be run.** {err}")
     st.stop()
 
-player(payload, key=f"lesson{number}.player", height=600, theme=theme)
+player(
+    payload,
+    key=f"lesson{number}.player",
+    height=600,
+    theme=theme,
+    font_size=present.font_size(theme),
+)
 for r in runs:
     if r.escaped:
         st.caption(f"**{r.label}** {figures.stop_text(r)}: downhill, off the map (no bottom).")

@@ -44,7 +44,9 @@ payload = figures.player_payload(
     z_label="training loss on the slice", surface_id=f"net:{ctl.key(scene)}",
 )  # fmt: skip
 height = 720 if present.is_on() else 560
-value = player(payload, key="network_player", height=height, theme=theme)
+value = player(
+    payload, key="network_player", height=height, theme=theme, font_size=present.font_size(theme)
+)
 step = ctl.step(value, scene.steps)
 
 for run in result.runs:

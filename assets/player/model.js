@@ -58,7 +58,7 @@
   function fmt(v, digits) {
     if (v === null || v === undefined || !isFinite(v)) return "—";
     const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(Math.max(0, (digits || 3) - 1));
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(Math.max(0, (digits || 3) - 1)).replace(/\.?0+e/, "e").replace("e+", "e");  // figures.scale.short_number: 1.25e9
     return Number(v.toPrecision(digits || 3)).toString();
   }
 
