@@ -42,14 +42,17 @@ def _line_figure(runs, series, title, ylabel, *, log_y=False):
             finite = np.flatnonzero(np.isfinite(y[: run.diverged_at + 1]))
             if finite.size:
                 k = int(finite[-1])
+                # Escapes: short words (the player's legend says them in full); the text
+                # goes to the roomier side of the mark, never off the chart's left edge.
+                text = f"escaped at step {run.diverged_at:,}" if run.escaped else stop_text(run)
                 data.append(
                     {
                         "type": "scatter",
                         "mode": "markers+text",
                         "x": [k],
                         "y": [float(y[k])],
-                        "text": [stop_text(run)],
-                        "textposition": "top left",
+                        "text": [text],
+                        "textposition": "top right" if k < 0.5 * (y.size - 1) else "top left",
                         "textfont": {"color": run.color},
                         "marker": {"symbol": "x", "size": 12, "color": run.color},
                         "showlegend": False,
