@@ -8,7 +8,7 @@
   // ---------------------------------------------------------------- figures
 
   function axisStyle(c) {
-    return { color: c.text, gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid };
+    return { color: c.text, gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid, exponentformat: "power" };
   }
 
   // Default 3-D view: 30° above the floor, seen from the front right, close enough that the
@@ -79,6 +79,7 @@
     const colorbar = {
       title: { text: zTitle, side: "right", font: { size: fs, color: c.text } },
       thickness: 14, len: 0.92, outlinewidth: 0, tickfont: { size: fs - 1, color: c.text },
+      exponentformat: "power",  // never SI prefixes (1µ) for a loss
     };
     if (model.ticks) Object.assign(colorbar, { tickmode: "array", ...model.ticks });
 
