@@ -59,6 +59,10 @@ class Run(NamedTuple):
     lrs : numpy.ndarray or None
         ``(steps,)`` learning rate of steps 1..steps (after the schedule; the run's own
         rates for a loss-driven schedule), drawn under the loss curve.
+    escaped : bool
+        The run stopped at ``diverged_at`` by leaving the view downhill on a surface
+        unbounded below (the saddle's desired outcome), not by blowing up; see
+        :func:`escaped`.
     """
 
     label: str
@@ -69,6 +73,46 @@ class Run(NamedTuple):
     ghost: bool = False
     grad_norms: Any = None
     lrs: Any = None
+    escaped: bool = False
+
+
+def escaped(values, diverged_at, unbounded_below) -> bool:
+    """Whether a stopped run escaped (left the view downhill) rather than diverged.
+
+    On a surface unbounded below (no minimum: the saddles), a path that leaves the
+    escape radius with a finite loss lower than its start is doing what the lesson
+    wants; only non-finite values, or a loss that grew, count as diverging.
+
+    Parameters
+    ----------
+    values : array_like
+        The run's losses, ``(steps + 1,)``.
+    diverged_at : int
+        The step it stopped at (-1: it never stopped).
+    unbounded_below : bool
+        The surface has no minimum (``not surface.minima``).
+
+    Returns
+    -------
+    bool
+    """
+    values = np.asarray(values, dtype=np.float64)
+    k = int(diverged_at)
+    if not unbounded_below or k < 0 or k >= values.size:
+        return False
+    return bool(np.isfinite(values[k]) and values[k] < values[0])
+
+
+def stop_text(run) -> str:
+    """Return how a run stopped, in words.
+
+    "escaped (left the view) at step k" for an escaped run, "diverged at step k" for
+    any other stopped one, "" for a run that never stopped.
+    """
+    k = int(run.diverged_at)
+    if k < 0:
+        return ""
+    return f"{'escaped (left the view)' if run.escaped else 'diverged'} at step {k:,}"
 
 
 def as_run(run):
@@ -406,6 +450,7 @@ def player_payload(
             "xy": encode_array(points),
             "values": encode_array(values),
             "diverged_at": run.diverged_at,
+            "escaped": bool(run.escaped),  # left the view downhill: said so, not "diverged"
             "marker": marker,  # where the ✕ goes once the animation passes diverged_at
         }
 

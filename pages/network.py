@@ -47,7 +47,9 @@ payload = figures.player_payload(
     axes=(x_axis, y_axis),
 )  # fmt: skip
 height = 720 if present.is_on() else 560
-value = player(payload, key="network_player", height=height, theme=theme)
+value = player(
+    payload, key="network_player", height=height, theme=theme, font_size=present.font_size(theme)
+)
 step = ctl.step(value, scene.steps)
 
 for run in result.runs:

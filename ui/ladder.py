@@ -138,6 +138,7 @@ def ladder(scene: sc.Scene, index: int, name: str, surface=None) -> dict:
         raise ValueError(f"{run.label()} has no numeric hyperparameter {name!r}")
     value = run.hparams()[name]
     values = stops(h, value)
+    surface = surface if surface is not None else scene.build_surface()
     rungs = [replace(run, hp=tuple(sorted({**dict(run.hp), name: v}.items()))) for v in values]
     trajectories = sc.compute(replace(scene, runs=tuple(rungs)), surface)
     return {
@@ -145,7 +146,7 @@ def ladder(scene: sc.Scene, index: int, name: str, surface=None) -> dict:
         "name": name,
         "values": values,
         "index": values.index(value),
-        "runs": [sc.figure_run(r, t) for r, t in zip(rungs, trajectories, strict=True)],
+        "runs": [sc.figure_run(r, t, surface) for r, t in zip(rungs, trajectories, strict=True)],
         "options": options(scene),
     }
 
@@ -197,5 +198,5 @@ def start_grid(scene: sc.Scene, surface=None, size: int = START_GRID) -> dict:
     for run, traj in zip(
         scene.active_runs(), sc.compute(scene, surface, starts=starts), strict=True
     ):
-        runs.append([sc.figure_run(run, traj, row=i) for i in range(len(starts))])
+        runs.append([sc.figure_run(run, traj, surface, row=i) for i in range(len(starts))])
     return {"x": xs, "y": ys, "frames": START_FRAMES, "runs": runs}

@@ -25,6 +25,7 @@ import numpy as np
 import figures
 import optimizers
 import surfaces
+from figures.scale import short_number
 from optimizers.sweeps import steps_within
 from ui.text import inert
 
@@ -429,7 +430,7 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
     Returns
     -------
     list of dict
-        One row per run, ready for a table.
+        One row per run, ready for a table: losses as short text (``1.25e9``), never None.
     """
     rows = []
     for run in runs:
@@ -437,13 +438,17 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
         finite = values[np.isfinite(values)]
         arrived = int(steps_within(values[None], f_min, tol)[0])
         k = run.diverged_at
+        if f_min is None:
+            reached = "no known minimum"
+        else:
+            reached = f"{arrived:,}" if arrived >= 0 else "not reached"
         rows.append(
             {
                 "run": run.label,
-                "final loss": float(finite[-1]) if finite.size else None,
-                "best loss": float(finite.min()) if finite.size else None,
-                f"step within {tol:g} of the minimum": None if arrived < 0 else arrived,
-                "status": f"diverged at step {k}" if k >= 0 else "finished",
+                "final loss": short_number(finite[-1], 3) if finite.size else "—",
+                "best loss": short_number(finite.min(), 3) if finite.size else "—",
+                f"step within {tol:g} of the minimum": reached,
+                "status": figures.stop_text(run) if k >= 0 else "finished",
             }
         )
     return rows
@@ -489,13 +494,18 @@ def results(scene: Scene) -> list[figures.Run]:
     """
     surface = scene.build_surface()
     return [
-        figure_run(run, traj)
+        figure_run(run, traj, surface)
         for run, traj in zip(scene.active_runs(), compute(scene, surface), strict=True)
     ]
 
 
-def figure_run(run: Run, traj, row: int = 0) -> figures.Run:
-    """Return what the figures draw of one start (``row``) of a run's ``Trajectory``."""
+def figure_run(run: Run, traj, surface=None, row: int = 0) -> figures.Run:
+    """Return what the figures draw of one start (``row``) of a run's ``Trajectory``.
+
+    With ``surface``, a run that left the view downhill on a surface unbounded below (no
+    minimum) is marked ``escaped`` (see :func:`figures.escaped`).
+    """
+    unbounded = surface is not None and not surface.minima
     return figures.Run(
         label=run.label(),
         color=run.color,
@@ -504,6 +514,7 @@ def figure_run(run: Run, traj, row: int = 0) -> figures.Run:
         diverged_at=int(traj.diverged_at[row]),
         grad_norms=traj.grad_norms[row],
         lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[row],
+        escaped=figures.escaped(traj.values[row], traj.diverged_at[row], unbounded),
     )
 
 

@@ -8,7 +8,7 @@
   // ---------------------------------------------------------------- figures
 
   function axisStyle(c) {
-    return { color: c.text, gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid };
+    return { color: c.text, gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid, exponentformat: "power" };
   }
 
   // Default 3-D view: 30° above the floor, seen from the front right, close enough that the
@@ -71,6 +71,7 @@
   function buildFigures(model, themeName) {
     const c = THEMES[themeName] || THEMES.light;
     const p = model.payload;
+    const fs = p.font_size || 14;  // type size: larger in presentation mode (ui.player)
     const [[x0, x1], [y0, y1]] = p.domain;
     const zs = p.zscale;
     const uirev = p.surface_id;
@@ -78,8 +79,9 @@
     const short = (t) => t.split(" (")[0]; // 3-D axis titles have little room
     const zTitle = zs.label + (zs.log ? " (log)" : "") + (zs.clip !== null && zs.clip !== undefined ? ` ≤ ${fmt(zs.clip)}` : "");
     const colorbar = {
-      title: { text: zTitle, side: "right", font: { size: 14, color: c.text } },
-      thickness: 14, len: 0.92, outlinewidth: 0, tickfont: { size: 13, color: c.text },
+      title: { text: zTitle, side: "right", font: { size: fs, color: c.text } },
+      thickness: 14, len: 0.92, outlinewidth: 0, tickfont: { size: fs - 1, color: c.text },
+      exponentformat: "power",  // never SI prefixes (1µ) for a loss
     };
     if (model.ticks) Object.assign(colorbar, { tickmode: "array", ...model.ticks });
 
@@ -160,8 +162,8 @@
 
     const base = {
       uirevision: uirev, paper_bgcolor: c.bg, plot_bgcolor: c.bg,
-      font: { family: FONT, size: 14, color: c.text },
-      hoverlabel: { font: { family: FONT, size: 14 } },
+      font: { family: FONT, size: fs, color: c.text },
+      hoverlabel: { font: { family: FONT, size: fs } },
       showlegend: false, autosize: true,
     };
     const dx = x1 - x0, dy = y1 - y0;
@@ -172,7 +174,7 @@
     // No z title: the colour bar names the quantity, and a 3-D axis title collides with
     // the tick labels from most viewpoints.
     const zAxis = { title: { text: "" }, range: [model.tlo, model.thi + 2 * model.lift], ...axisStyle(c),
-                    backgroundcolor: c.panel, showbackground: true, tickfont: { size: 12, color: c.text } };
+                    backgroundcolor: c.panel, showbackground: true, tickfont: { size: fs - 2, color: c.text } };
     if (model.ticks) {
       // The 3-D z axis is short on screen: at most three labels (every other decade if needed).
       const keep = Math.ceil(model.ticks.tickvals.length / 3);

@@ -58,7 +58,7 @@
   function fmt(v, digits) {
     if (v === null || v === undefined || !isFinite(v)) return "—";
     const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(Math.max(0, (digits || 3) - 1));
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(Math.max(0, (digits || 3) - 1)).replace(/\.?0+e/, "e").replace("e+", "e");  // figures.scale.short_number: 1.25e9
     return Number(v.toPrecision(digits || 3)).toString();
   }
 
@@ -178,6 +178,7 @@
         cross3, ghost: !!r.ghost,
         label: r.label, color: r.color, x, y, v, h, x3, y3, n, lastFinite,
         divergedAt: r.diverged_at,
+        stopWord: r.escaped ? "escaped (left the view)" : "diverged",  // escaped: downhill off the map
         divFrame: diverged ? frameOf(r.diverged_at) : Infinity,
         marker: r.marker ? { x: r.marker.x, y: r.marker.y, h: height(r.marker.value, r.marker.x, r.marker.y), step: r.marker.step } : null,
       };

@@ -385,10 +385,11 @@
       const keyRow = el("div", "llp-run llp-keys");
       const k1 = el("span", "llp-key", "◆ start");
       const k2 = el("span", "llp-key llp-key-min", "★ minimum");
-      const k3 = el("span", "llp-key", "✕ diverged");
+      const stopped = model.runs.concat(model.ghosts).filter((r) => r.divergedAt >= 0);
+      const k3 = el("span", "llp-key", stopped.every((r) => r.stopWord !== "diverged") ? "✕ left the view" : "✕ diverged");
       keyRow.append(k1);
       if (model.minima.length) keyRow.append(k2);
-      if (model.runs.concat(model.ghosts).some((r) => r.divergedAt >= 0)) keyRow.append(k3);
+      if (stopped.length) keyRow.append(k3);
       this.legend.append(keyRow);
       // Ghosts: a quieter group on a line of its own, never mixed with the live runs.
       if (model.ghosts.length) {
@@ -400,7 +401,7 @@
           const sw = el("span", "llp-swatch llp-ghost-swatch");
           sw.style.background = g.color;
           const text = g.label.replace(/^before:\s*/, "") +
-            (g.divergedAt >= 0 ? ` (diverged at step ${g.divergedAt.toLocaleString("en-US")})` : "");
+            (g.divergedAt >= 0 ? ` (${g.stopWord} at step ${g.divergedAt.toLocaleString("en-US")})` : "");
           item.append(sw, el("span", "llp-ghost-label", text));
           group.append(item);
         }
@@ -814,13 +815,13 @@
         const row = this.legendRows[i];
         const passed = f >= r.divFrame;
         const k = Math.min(f, r.lastFinite);
-        const text = passed ? `diverged at step ${r.divergedAt.toLocaleString("en-US")}` : `loss ${fmt(k >= 0 ? r.v[k] : NaN)}`;
+        const text = passed ? `${r.stopWord} at step ${r.divergedAt.toLocaleString("en-US")}` : `loss ${fmt(k >= 0 ? r.v[k] : NaN)}`;
         if (text !== row.text) {
           row.status.textContent = text;
           row.text = text;
         }
         if (passed !== row.diverged) {
-          row.row.classList.toggle("llp-diverged", passed);
+          row.row.classList.toggle(r.stopWord === "diverged" ? "llp-diverged" : "llp-escaped", passed);
           row.diverged = passed;
         }
       });
