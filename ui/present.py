@@ -15,6 +15,14 @@ html { font-size: 20px; }
 .stApp h1 { font-size: 1.4rem !important; padding: 0 0 0.25rem 0 !important; }
 </style>
 """
+_COMPACT = """
+<style>
+/* Streamlit leaves 6rem above a page and a 2.75rem title: at 1366 x 768 that pushed the
+   player's Play bar below the fold. */
+.block-container { padding-top: 2rem !important; }
+.stApp h1 { font-size: 2rem !important; padding-bottom: 0.25rem !important; }
+</style>
+"""
 _DARK = """
 <style>
 .stApp { background: #0b0f17; color: #f5f7fa; }
@@ -66,6 +74,7 @@ def apply(title: str) -> str:
         "light" or "dark" in presentation mode, "auto" (follow Streamlit's theme) otherwise.
     """
     if not is_on():
+        st.html(_COMPACT)
         st.title(title)
         return "auto"
     st.html(_CSS)
