@@ -120,13 +120,12 @@ def share_panel(scene: sc.Scene, surface, runs: list[dict]) -> None:
          "The final picture: 3-D surface and contour map side by side.",
          lambda: export.snapshot_png(**data)),
     )  # fmt: skip
-    for col, (label, ext, mime, icon, help_text, make) in zip(
-        st.columns(len(downloads)), downloads, strict=True
-    ):
+    cols = st.columns(2)  # two a row: four in one row cut their labels short at 1366 px
+    for i, (label, ext, mime, icon, help_text, make) in enumerate(downloads):
         # A callable is only called when the user clicks: nothing is built on every rerun.
-        col.download_button(
+        cols[i % 2].download_button(
             label, make, file_name=f"{stem}.{ext}", mime=mime, icon=icon, on_click="ignore",
-            help=help_text,
+            help=help_text, width="stretch",
         )  # fmt: skip
 
     st.markdown("**Animation** (3-D and contour side by side)")
