@@ -31,12 +31,13 @@ PAGES = {
     ],
 }
 
-LESSONS = PAGES["Learn"][0]
+# Pages with a link of their own (a lesson's number; the network's settings) read it themselves.
+OWN_LINK = {page.url_path for page in PAGES["Learn"]}
 
 page = st.navigation(PAGES)
-if page.url_path != LESSONS.url_path:
-    # Every page's address links to what it shows: the scene it opens on (a lesson's address
-    # is its number, which the lessons page writes itself). Read before writing, so a shared
-    # link to any page opens its scene.
+if page.url_path not in OWN_LINK:
+    # Every other page's address links to what it shows: the scene it opens on. Read before
+    # writing, so a shared link to any page opens its scene and says what it could not use.
     state.sync_url(state.current_scene())
+    state.show_link_warnings()
 page.run()

@@ -6,9 +6,10 @@ import figures
 from figures import network as netfig
 from ui import network_controls as ctl
 from ui import network_scene as ns
-from ui import present, share
+from ui import present, share, state
 from ui.player import player
 from ui.routing import through_app
+from ui.text import inert
 
 through_app()
 
@@ -19,8 +20,7 @@ with st.sidebar:
 ctl.store(scene)
 
 theme = present.apply("Network landscape")
-for text in link_warnings:
-    st.warning(ctl.inert(text), icon=":material/link_off:")
+state.show_link_warnings(link_warnings)
 st.caption(
     "A real network, `Linear(2, H) → tanh → Linear(H, 1)`, trained on the data with every "
     "run from one shared initialisation and the same mini-batches. The 3-D view is a 2-D "
@@ -31,7 +31,7 @@ st.caption(
 try:
     result = ctl.compute(scene)
 except ValueError as err:  # bad settings: say what, never a traceback
-    st.error(f"**That can't be trained.** {ctl.inert(str(err))}")
+    st.error(f"**That can't be trained.** {inert(str(err))}")
     st.stop()
 
 labels = [r.label for r in result.runs]
@@ -49,7 +49,7 @@ step = ctl.step(value, scene.steps)
 
 for run in result.runs:
     if run.diverged_at >= 0:
-        st.warning(f"**{ctl.inert(run.label)}** diverged at step {run.diverged_at}.")
+        st.warning(f"**{inert(run.label)}** diverged at step {run.diverged_at}.")
 if plane.explained_variance is not None:
     ev = plane.explained_variance
     st.caption(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 
 import streamlit as st
@@ -12,6 +11,7 @@ import surfaces
 from ui import network_scene as ns
 from ui import scene as sc
 from ui.compute import cached
+from ui.text import inert
 
 KEY = "network_scene"  # plain session keys survive page switches
 _STEP = "network_step"
@@ -40,12 +40,6 @@ def store(scene: ns.NetScene) -> None:
 def key(scene: ns.NetScene) -> str:
     """Identify the slice's view (the player keeps its camera while this stays)."""
     return f"{scene.dataset}:{scene.hidden}:{scene.seed}:{scene.directions}:{scene.center_run}"
-
-
-def inert(text: str, limit: int = 300) -> str:
-    """Escape Markdown and HTML so text from a link is shown, never rendered."""
-    text = str(text)[:limit]
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~])", r"\\\1", text)
 
 
 def _fmt(value) -> str:

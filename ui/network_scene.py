@@ -20,6 +20,7 @@ import optimizers
 import surfaces
 from surfaces.network import MAX_HIDDEN
 from surfaces.plane import DIRECTIONS
+from ui import links
 from ui import scene as sc
 
 MAX_STEPS = 5000
@@ -146,6 +147,7 @@ _INTS = {
 }
 _FIELDS = {"hidden": "hidden", "steps": "steps", "batch": "batch_size", "seed": "seed"}
 _FIELDS["center"] = "center_run"
+KEYS = (*_INTS, "dataset", "slice", "grid", "runs")
 
 
 def to_query(ns: NetScene) -> dict:
@@ -158,11 +160,12 @@ def to_query(ns: NetScene) -> dict:
 
 
 def from_query(query) -> tuple[NetScene, list[str]]:
-    """Decode a link into settings; every bad part falls back to its default with a warning."""
-    values, warnings = {}, []
-    for key, value in dict(query).items():
-        value = value[0] if isinstance(value, list | tuple) and value else value
-        values[key] = str(value)[:2000]
+    """Decode a link into settings; every bad part falls back to its default with a warning.
+
+    The warnings are plain sentences that may quote the link (show them with
+    ``ui.state.show_link_warnings``, which makes them inert).
+    """
+    values, warnings = links.read(query, KEYS, "the network page")
     parts = {}
     for key, (low, high) in _INTS.items():
         if key in values:
