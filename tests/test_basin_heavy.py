@@ -103,7 +103,7 @@ async def _cancel_scenario(port):
         seen.clear()
         await s.rerun("basins", HEAVY, triggers=[compute])
         progress, answers = 0, []
-        while progress < 3:  # three chunks done: it is computing, in chunks
+        while progress < 8:  # eight chunks done: it is computing, in chunks
             kind, element = await s.next_event(180)
             assert kind == "element", element
             seen.append(element)
