@@ -30,10 +30,8 @@ Run from the repository root:
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +39,9 @@ import plotly.io
 
 from benchmarks.naive import naive_frames_figure
 from benchmarks.report import median_time, write_section
+from benchmarks.serve import serve
 from figures import Run, payload_bytes, player_payload
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ((-2.0, 2.0), (-1.0, 3.0))
@@ -187,25 +186,8 @@ def first_chart_times(steps=500):
         return None, "Chromium not installed at /usr/bin/chromium: not measured"
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/?steps={steps}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "tests/browser/player_app.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
+    with serve("tests/browser/player_app.py") as base:
+        url = f"{base}?steps={steps}"
         keys = ("app", "first", "ready", "iframe", "script", "payload", "js", "map")
         times = {k: [] for k in keys}
         with sync_playwright() as pw:
@@ -250,10 +232,7 @@ def first_chart_times(steps=500):
                         times[k].append(inside[k] / 1e3)
                 context.close()
             browser.close()
-        return times, None
-    finally:
-        proc.terminate()  # the server this function started, by PID
-        proc.wait(timeout=15)
+    return times, None
 
 
 def main():

@@ -31,14 +31,13 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks.report import write_section
-from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, free_port
+from benchmarks.serve import serve
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "ae3ad83"  # main before issue 13 (the engine and player work)
@@ -114,33 +113,6 @@ def export(ref, dest):
         ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-
-
-@contextlib.contextmanager
-def serve(root):
-    """Serve ``root``/app.py on a free port of 127.0.0.1; stop it (by PID) afterwards."""
-    port = free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def player_frame(page):
@@ -232,7 +204,7 @@ def play(browser, url):
 
 
 def measure(root, browser):
-    with serve(root) as url:
+    with serve("app.py", root) as url:
         fresh_load(browser, url)  # warm-up: the server computes and caches the scene
         loads = [fresh_load(browser, url) for _ in range(LOADS)]
         playing = play(browser, url)

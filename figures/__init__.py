@@ -7,7 +7,15 @@
 """
 
 from figures._arrays import decode_array, encode_array
-from figures.payload import MAX_FRAMES, Run, as_run, payload_bytes, player_payload
+from figures.payload import (
+    MAX_FRAMES,
+    Run,
+    as_run,
+    escaped,
+    payload_bytes,
+    player_payload,
+    stop_text,
+)
 from figures.standalone import standalone_html
 from figures.static import distance_figure, grad_norm_figure, loss_figure, lr_figure
 
@@ -18,10 +26,12 @@ __all__ = [
     "decode_array",
     "distance_figure",
     "encode_array",
+    "escaped",
     "grad_norm_figure",
     "loss_figure",
     "lr_figure",
     "payload_bytes",
     "player_payload",
     "standalone_html",
+    "stop_text",
 ]

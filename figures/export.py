@@ -37,7 +37,7 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from figures._arrays import bilinear
-from figures.payload import pick_steps
+from figures.payload import pick_steps, stop_text
 from figures.scale import ZScale
 from figures.trajectories import (
     load_trajectories_csv,
@@ -247,7 +247,7 @@ class _SceneRenderer:
             # Unclipped: a run that flew off the map gets its cross on the map's edge.
             (cross2,) = ax2.plot([cx], [cy], clip_on=False, **cross_kw)
             note = ax2.annotate(
-                f"diverged at step {k}", (cx, cy), xytext=(8, 8), textcoords="offset points",
+                stop_text(run), (cx, cy), xytext=(8, 8), textcoords="offset points",
                 fontsize=0.85 * fs, fontweight="bold", color=color, animated=True,
                 ha="right" if cx > 0.5 * (x0 + x1) else "left",
                 va="top" if cy > 0.5 * (y0 + y1) else "bottom",

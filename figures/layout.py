@@ -54,17 +54,20 @@ def base_layout(
     -------
     dict
     """
+    # Exponents as powers of ten, never SI prefixes (Plotly's default shows a loss of
+    # 1e-6 as "1µ"); steps and coordinates as plain numbers.
     if log_y is None:
-        yaxis = {"title": {"text": ylabel}, "zeroline": False}
+        yaxis = {"title": {"text": ylabel}, "zeroline": False, "exponentformat": "power"}
     else:
-        yaxis = {"title": {"text": ylabel}, "type": "log" if log_y else "linear"}
+        yaxis = {"title": {"text": ylabel}, "type": "log" if log_y else "linear",
+                 "exponentformat": "power"}  # fmt: skip
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left"} if title else None,
         "font": FONT,
         "height": height,
         "margin": {"l": left, "r": right, "t": (44 if title else 16) if top is None else top,
                    "b": bottom},
-        "xaxis": {"title": {"text": xlabel}, "zeroline": False},
+        "xaxis": {"title": {"text": xlabel}, "zeroline": False, "exponentformat": "power"},
         "yaxis": yaxis,
         "hovermode": hovermode,
         "legend": {"orientation": "h", "y": legend_y, "x": 0},

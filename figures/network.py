@@ -84,10 +84,13 @@ def curves_figure(curves, labels, colors, *, step=None, theme="light"):
     Parameters
     ----------
     curves : dict
-        ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc``: each (R, steps + 1).
+        ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc``: each (R, K), at the
+        steps ``step`` (K,) (default: 0 .. K - 1).
     step : int, optional
         Draw a vertical line there (the player's step).
     """
+    first = np.asarray(curves["train_loss"])
+    x = np.asarray(curves.get("step", np.arange(first.shape[-1]))).tolist()
     data = []
     for i, (label, color) in enumerate(zip(labels, colors, strict=True)):
         for key, axis, dash in (
@@ -100,6 +103,7 @@ def curves_figure(curves, labels, colors, *, step=None, theme="light"):
             data.append(
                 {
                     "type": "scattergl",
+                    "x": x,
                     "y": [None if not np.isfinite(v) else round(float(v), 6) for v in values],
                     "mode": "lines",
                     "name": f"{label} ({key.replace('_', ' ')})",
@@ -142,8 +146,18 @@ def curves_figure(curves, labels, colors, *, step=None, theme="light"):
     }
 
 
-def honesty_rows(labels, readout, curves, step):
-    """One row per run at ``step``: distance from the plane, true vs sliced loss, accuracy."""
+def honesty_rows(labels, readout, at_step, step):
+    """One row per run at ``step``: distance from the plane, true vs sliced loss, accuracy.
+
+    Parameters
+    ----------
+    labels : list of str
+    readout : surfaces.Readout
+        Each field (R, steps + 1).
+    at_step : dict
+        ``test_loss`` and ``test_acc`` (R,) at ``step``.
+    step : int
+    """
     rows = []
     for i, label in enumerate(labels):
         k = min(step, readout.distance.shape[1] - 1)
@@ -154,8 +168,8 @@ def honesty_rows(labels, readout, curves, step):
                 "share off the plane": float(readout.relative_distance[i, k]),
                 "true loss": float(readout.true_loss[i, k]),
                 "loss shown on slice": float(readout.sliced_loss[i, k]),
-                "test loss": float(curves["test_loss"][i, k]),
-                "test accuracy": float(curves["test_acc"][i, k]),
+                "test loss": float(at_step["test_loss"][i]),
+                "test accuracy": float(at_step["test_acc"][i]),
             }
         )
     return rows

@@ -59,6 +59,10 @@ class Run(NamedTuple):
     lrs : numpy.ndarray or None
         ``(steps,)`` learning rate of steps 1..steps (after the schedule; the run's own
         rates for a loss-driven schedule), drawn under the loss curve.
+    escaped : bool
+        The run stopped at ``diverged_at`` by leaving the view downhill on a surface
+        unbounded below (the saddle's desired outcome), not by blowing up; see
+        :func:`escaped`.
     """
 
     label: str
@@ -69,6 +73,46 @@ class Run(NamedTuple):
     ghost: bool = False
     grad_norms: Any = None
     lrs: Any = None
+    escaped: bool = False
+
+
+def escaped(values, diverged_at, unbounded_below) -> bool:
+    """Whether a stopped run escaped (left the view downhill) rather than diverged.
+
+    On a surface unbounded below (no minimum: the saddles), a path that leaves the
+    escape radius with a finite loss lower than its start is doing what the lesson
+    wants; only non-finite values, or a loss that grew, count as diverging.
+
+    Parameters
+    ----------
+    values : array_like
+        The run's losses, ``(steps + 1,)``.
+    diverged_at : int
+        The step it stopped at (-1: it never stopped).
+    unbounded_below : bool
+        The surface has no minimum (``not surface.minima``).
+
+    Returns
+    -------
+    bool
+    """
+    values = np.asarray(values, dtype=np.float64)
+    k = int(diverged_at)
+    if not unbounded_below or k < 0 or k >= values.size:
+        return False
+    return bool(np.isfinite(values[k]) and values[k] < values[0])
+
+
+def stop_text(run) -> str:
+    """Return how a run stopped, in words.
+
+    "escaped (left the view) at step k" for an escaped run, "diverged at step k" for
+    any other stopped one, "" for a run that never stopped.
+    """
+    k = int(run.diverged_at)
+    if k < 0:
+        return ""
+    return f"{'escaped (left the view)' if run.escaped else 'diverged'} at step {k:,}"
 
 
 def as_run(run):
@@ -209,6 +253,49 @@ def _cut(run, domain):
     return run, (_last_visible(points, values, k, domain) if k >= 0 else -1)
 
 
+def _marker(run, last):
+    """Where the ✕ of a diverged run goes (its last visible point), or None."""
+    if last < 0:
+        return None
+    x, y = run.points[last]
+    return {"step": last, "x": float(x), "y": float(y), "value": _finite_or_none(run.values[last])}
+
+
+def _thin(n, frames):
+    """Return at most ``frames`` of ``n`` steps: the first ones all, then log-spaced.
+
+    Paths move most at the start (an oscillation there would become a zigzag if thinned
+    evenly) and slowly later. The last step is always kept.
+    """
+    if n <= frames:
+        return np.arange(n)
+    early = frames // 3
+    late = np.geomspace(early, n - 1, frames - early).round().astype(int)
+    return np.unique(np.concatenate([np.arange(early), late]))
+
+
+def _start_grid(grid, domain, n_live):
+    """Encode every live run from a grid of starts, each path thinned to at most ``frames``."""
+    xs, ys = np.asarray(grid["x"], dtype=float), np.asarray(grid["y"], dtype=float)
+    out = []
+    for paths in grid["runs"]:
+        rows = [_cut(as_run(r), domain) for r in paths]
+        if len(rows) != xs.size * ys.size:
+            raise ValueError("a start grid needs one path per start, len(x) * len(y) of them")
+        keep = _thin(len(rows[0][0].values), int(grid["frames"]))
+        out.append(
+            {
+                "xy": encode_array(np.stack([r.points[keep] for r, _ in rows])),
+                "values": encode_array(np.stack([r.values[keep] for r, _ in rows])),
+                "diverged_at": [r.diverged_at for r, _ in rows],
+                "markers": [_marker(r, last) for r, last in rows],
+            }
+        )
+    if len(out) != n_live:
+        raise ValueError("a start grid needs one set of paths per live run")
+    return {"x": xs.tolist(), "y": ys.tolist(), "frames": int(keep.size), "runs": out}
+
+
 def _must_show(runs, steps):
     """Never hide the moment a run diverges or the last point it reached."""
     keep = set()
@@ -237,6 +324,8 @@ def player_payload(
     camera=None,
     max_frames=MAX_FRAMES,
     ladder=None,
+    start_grid=None,
+    axes=("x", "y"),
 ):
     """Build the player's JSON-able payload: the grid and every run's whole path, once.
 
@@ -284,12 +373,20 @@ def player_payload(
     max_frames : int
         At most this many steps are animated; longer runs are shown every k-th step
         (plus the steps where live runs diverge) and ``payload["subsampled"]`` is True.
+    axes : (str, str)
+        Titles of the two coordinate axes (a network slice's are its directions).
     ladder : dict, optional
         One live run computed at several values of one hyperparameter, for scrubbing
         without a round trip (``ui.ladder.ladder``): ``run`` (its position among the live
         runs), ``name``, ``values``, ``index`` (the current value's position), ``runs``
         (one Run per value, as long as the live runs) and ``options`` (JSON-able: what
         else can be scrubbed). Its runs are encoded like live runs, at the same frames.
+    start_grid : dict, optional
+        Every live run from each start of a grid, for dragging the start without a round
+        trip (``ui.ladder.start_grid``): ``x`` (nx,), ``y`` (ny,), ``frames`` (at most this
+        many points kept of each path: the first steps, then log-spaced to the last) and
+        ``runs``: per live run,
+        ``nx * ny`` Runs, start ``(x[i], y[j])`` at position ``j * nx + i``.
 
     Returns
     -------
@@ -300,12 +397,14 @@ def player_payload(
         ``theme``, ``domain``, ``grid`` {x, y, z}, ``zscale``, ``steps`` (last step),
         ``frames`` (number of animation frames), ``stride``, ``subsampled``,
         ``frame_steps`` (int32 step of each frame, or None when every step is a frame),
-        ``start``, ``minima``, ``camera``, ``runs`` (label, color, ghost, xy, values,
-        diverged_at, marker), in the order given, and ``ladder`` (None, or ``run``,
+        ``start``, ``minima``, ``camera``, ``axes``, ``runs`` (label, color, ghost, xy,
+        values, diverged_at, marker), in the order given, and ``ladder`` (None, or ``run``,
         ``name``, ``values``, ``index``, ``options`` and ``rungs``, encoded like
-        ``runs``). ``steps`` is the last step of the longest live run (0 without live
-        runs). A live run's ``xy`` and ``values`` have
-        one row per frame; a ghost's hold its whole path, one row per step.
+        ``runs``) and ``start_grid`` (None, or ``x``, ``y``, ``frames`` and per live
+        run ``xy`` (nx * ny, frames, 2), ``values``, ``diverged_at`` and ``markers``).
+        ``steps`` is the last step of the longest live run (0 without live runs). A live
+        run's ``xy`` and ``values`` have one row per frame; a ghost's hold its whole
+        path, one row per step.
 
     Raises
     ------
@@ -343,15 +442,7 @@ def player_payload(
             values = np.concatenate([values, np.full(pad, np.nan)])
             if frame_steps is not None:
                 points, values = points[frame_steps], values[frame_steps]
-        marker = None
-        if last >= 0:
-            x, y = run.points[last]
-            marker = {
-                "step": last,
-                "x": float(x),
-                "y": float(y),
-                "value": _finite_or_none(run.values[last]),
-            }
+        marker = _marker(run, last)
         return {
             "label": run.label,
             "color": run.color,
@@ -359,6 +450,7 @@ def player_payload(
             "xy": encode_array(points),
             "values": encode_array(values),
             "diverged_at": run.diverged_at,
+            "escaped": bool(run.escaped),  # left the view downhill: said so, not "diverged"
             "marker": marker,  # where the ✕ goes once the animation passes diverged_at
         }
 
@@ -386,8 +478,12 @@ def player_payload(
         "minima": [mark(*m[:2], m[2] if len(m) > 2 else None) for m in minima],
         "camera": None if camera is None else _camera(camera),
         "runs": out_runs,
+        "axes": [str(axes[0]), str(axes[1])],
         "ladder": None,
+        "start_grid": None,
     }
+    if start_grid:
+        payload["start_grid"] = _start_grid(start_grid, domain, len(live))
     if ladder:
         rungs = [_cut(as_run(r)._replace(ghost=False), domain) for r in ladder["runs"]]
         if any(len(run.values) != n_points for run, _ in rungs):

@@ -12,13 +12,72 @@ import numpy as np
 
 
 def short_number(v: float, digits: int = 2) -> str:
-    """Format a tick label: ``digits`` significant digits, exponent below 1e-3 or from 1e5."""
+    """Format a number for people: ``digits`` significant digits.
+
+    Exponent below 1e-3 or from 1e5, written short (``1.25e9``, ``2e-4``; never
+    ``1.0e+09`` or an SI prefix like ``1µ``). The one number format of tick labels,
+    tables and notes; "—" for a missing or non-finite value.
+    """
+    if v is None or not math.isfinite(v):
+        return "—"
     a = abs(v)
     if a != 0 and (a < 1e-3 or a >= 1e5):
         mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
-        return f"{mantissa}e{int(exponent):+d}"
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent)}"
     text = repr(float(f"{v:.{digits}g}"))
     return text.removesuffix(".0")
+
+
+def index_ticks(values, max_ticks=10):
+    """Return round tick labels for an axis whose cells are ``values`` (one per index).
+
+    A sweep's cells sit at rates like 9.98e-5; its axis is labelled at round stops
+    instead (1, 2, 5 per decade on a geometric grid, a 1-2-5 step on an even one), each
+    placed at its fractional index between the cells around it.
+
+    Parameters
+    ----------
+    values : array_like
+        The cells' values, sorted; geometric (all positive, even ratios) or even.
+    max_ticks : int
+
+    Returns
+    -------
+    positions : list of float
+        Fractional cell indices.
+    labels : list of str
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.size < 2 or not np.isfinite(v).all() or not np.all(np.diff(v) > 0):
+        return list(range(v.size)), [short_number(x, 3) for x in v]
+    idx = np.arange(v.size, dtype=np.float64)
+    geometric = v[0] > 0 and np.ptp(np.diff(np.log(v))) < np.ptp(np.diff(v)) / v[-1]
+    lo, hi = v[0] * (1 - 1e-9), v[-1] * (1 + 1e-9)
+    if geometric:
+        stops = []
+        for mantissas in ((1, 2, 5), (1,), (1,)):
+            stops = [
+                m * 10.0**e
+                for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+                for m in mantissas
+                if lo <= m * 10.0**e <= hi
+            ]
+            if len(stops) <= max_ticks:
+                break
+        stops = stops[:: max(1, math.ceil(len(stops) / max_ticks))]
+        where = np.interp(np.log(stops), np.log(v), idx) if stops else []
+    else:
+        raw = (hi - lo) / max(1, max_ticks - 1)
+        base = 10.0 ** math.floor(math.log10(raw))
+        step = next(m * base for m in (1, 2, 5, 10) if m * base >= raw)
+        stops = [k * step for k in range(math.ceil(lo / step), math.floor(hi / step) + 1)]
+        where = np.interp(stops, v, idx)
+    if len(stops) < 2:  # too narrow a range for two round stops: label the cells
+        step = max(1, math.ceil(v.size / max_ticks))
+        return list(range(0, v.size, step)), [short_number(x, 3) for x in v[::step]]
+    return [float(w) for w in where], [short_number(s, 3) for s in stops]
 
 
 class ZScale(NamedTuple):

@@ -11,11 +11,15 @@ import math
 import numpy as np
 
 from figures.layout import base_layout
-from figures.payload import as_run
+from figures.payload import as_run, stop_text
 
 
 def _line_figure(runs, series, title, ylabel, *, log_y=False):
-    """One line per run; a diverged run ends with an ✕ and "diverged at step k"."""
+    """One line per run; a stopped run ends with an ✕ and how it stopped.
+
+    The words are :func:`~figures.payload.stop_text`'s ("diverged at step k", or
+    "escaped (left the view) at step k" on a surface unbounded below).
+    """
     data = []
     for run, y in zip(runs, series, strict=True):
         y = np.asarray(y, dtype=np.float64)
@@ -38,14 +42,17 @@ def _line_figure(runs, series, title, ylabel, *, log_y=False):
             finite = np.flatnonzero(np.isfinite(y[: run.diverged_at + 1]))
             if finite.size:
                 k = int(finite[-1])
+                # Escapes: short words (the player's legend says them in full); the text
+                # goes to the roomier side of the mark, never off the chart's left edge.
+                text = f"escaped at step {run.diverged_at:,}" if run.escaped else stop_text(run)
                 data.append(
                     {
                         "type": "scatter",
                         "mode": "markers+text",
                         "x": [k],
                         "y": [float(y[k])],
-                        "text": [f"diverged at step {run.diverged_at}"],
-                        "textposition": "top left",
+                        "text": [text],
+                        "textposition": "top right" if k < 0.5 * (y.size - 1) else "top left",
                         "textfont": {"color": run.color},
                         "marker": {"symbol": "x", "size": 12, "color": run.color},
                         "showlegend": False,

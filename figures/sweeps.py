@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from figures.layout import map_layout
+from figures.scale import index_ticks, short_number
 
 
 def sweep_figure(
@@ -61,7 +62,6 @@ def sweep_figure(
         shown = np.where(values > 0, np.log10(values), np.nan) if log_z else values.copy()
     shown[diverged] = np.nan
     ix, iy = np.arange(nx), np.arange(ny)
-    x_text = [f"{v:.3g}" for v in x_values]
     y_text = [f"{v:.3g}" if np.isfinite(v) else "" for v in y_values]
     custom = np.stack(
         [np.broadcast_to(x_values, (ny, nx)), np.broadcast_to(y_values[:, None], (ny, nx)), values],
@@ -73,7 +73,7 @@ def sweep_figure(
         ticks = np.arange(math.floor(finite.min()), math.ceil(finite.max()) + 1)
         if ticks.size > 8:
             ticks = ticks[:: math.ceil(ticks.size / 8)]
-        colorbar.update(tickvals=ticks, ticktext=[f"1e{int(t)}" for t in ticks])
+        colorbar.update(tickvals=ticks, ticktext=[short_number(10.0**t) for t in ticks])
     hover = f"{x_label} = %{{customdata[0]:.3g}}"
     if y_label:
         hover += f"<br>{y_label} = %{{customdata[1]:.3g}}"
@@ -169,19 +169,17 @@ def sweep_figure(
             }
         )
     layout = map_layout(title, height=height, xlabel=x_label, ylabel=y_label or "")
-    step_x = max(1, math.ceil(nx / 10))
-    step_y = max(1, math.ceil(ny / 12))
+    # Round stops (0.001, 0.002, 0.005), not the cells' own values (9.98e-5).
+    x_ticks, x_tick_text = index_ticks(x_values, 10)
+    if np.isfinite(y_values).all():
+        y_ticks, y_tick_text = index_ticks(y_values, 12)
+    else:
+        y_ticks, y_tick_text = iy.tolist(), y_text
     layout["xaxis"].update(
-        tickvals=ix[::step_x].tolist(),
-        ticktext=x_text[::step_x],
-        range=[-0.5, nx - 0.5],
-        showgrid=False,
+        tickvals=x_ticks, ticktext=x_tick_text, range=[-0.5, nx - 0.5], showgrid=False
     )
     layout["yaxis"].update(
-        tickvals=iy[::step_y].tolist(),
-        ticktext=y_text[::step_y],
-        range=[-0.5, ny - 0.5],
-        showgrid=False,
+        tickvals=y_ticks, ticktext=y_tick_text, range=[-0.5, ny - 0.5], showgrid=False
     )
     layout["legend"] = {"orientation": "h", "y": -0.2, "x": 0, "yanchor": "top"}
     layout["showlegend"] = True

@@ -28,8 +28,10 @@ page = pickers.page_surface(
     top[0],
     scene,
     key="basins.surface",
-    help="The loss surface; it starts as the Explorer's. Surfaces with several minima "
-    "(Himmelblau, the camels, Styblinski-Tang) make the most telling maps.",
+    help="The loss surface; it starts as the Explorer's (Himmelblau while the Explorer is "
+    "on its default Rosenbrock, one basin). Surfaces with several minima (Himmelblau, the "
+    "camels, Styblinski-Tang) make the most telling maps.",
+    instead_of_default="himmelblau",
 )
 surface, surface_name = page.surface, page.name
 resolution = top[1].slider(

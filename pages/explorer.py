@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
+import figures
 from ui import compute, present, share, sidebar, state
 from ui import scene as sc
 from ui.player import explorer_curves, player
@@ -50,11 +51,14 @@ if not runs:
 ghosts = state.ghosts(scene) if ghost_trail else ()
 height = 660 if present.is_on() else 640
 value = player(
-    compute.payload(scene, ghosts=ghosts, scrub=state.scrub_choice(scene)),
+    compute.payload(
+        scene, ghosts=ghosts, scrub=state.scrub_choice(scene), starts=state.start_grid_on()
+    ),
     key="explorer",
     height=height,
     theme=theme,
     curves=explorer_curves(scene, surface, runs, theme),
+    font_size=present.font_size(theme),
 )
 if state.new_player_value(value):
     if value.get("event") == "start":
@@ -64,15 +68,18 @@ if state.new_player_value(value):
         st.rerun()
     if value.get("event") == "step":
         state.set_explorer_step(value["step"])
-    if value.get("event") in ("scrub", "hparam"):
+    if value.get("event") in ("scrub", "hparam", "startgrid"):
         state.apply_ladder_value(value, scene)
 
 if not runs:
     st.stop()
 
-diverged = [r for r in runs if r.diverged_at >= 0]
-for r in diverged:
-    st.warning(f"**{r.label}** diverged at step {r.diverged_at}.", icon=":material/warning:")
+for r in runs:
+    if r.diverged_at >= 0 and not r.escaped:
+        st.warning(f"**{r.label}** {figures.stop_text(r)}.", icon=":material/warning:")
+escaped = [f"{r.label} at step {r.diverged_at:,}" for r in runs if r.escaped]
+if escaped:  # the desired outcome on a surface with no bottom: one quiet line, no alarm
+    st.caption("Escaped downhill, out of the view (no bottom here): " + "; ".join(escaped))
 
 tab_table, tab_share = st.tabs(["Summary", "Share & download"])
 with tab_table:

@@ -7,6 +7,7 @@ so a teacher can link one.
 
 import streamlit as st
 
+import figures
 from ui import compute, lesson_view, lessons, present, state
 from ui.player import player
 from ui.routing import through_app
@@ -78,9 +79,17 @@ except ValueError as err:  # never a traceback: say what is wrong and stop this 
     st.error(f"**This scene can't be run.** {err}")
     st.stop()
 
-player(payload, key=f"lesson{number}.player", height=600, theme=theme)
+player(
+    payload,
+    key=f"lesson{number}.player",
+    height=600,
+    theme=theme,
+    font_size=present.font_size(theme),
+)
 for r in runs:
-    if r.diverged_at >= 0:
+    if r.escaped:
+        st.caption(f"**{r.label}** {figures.stop_text(r)}: downhill, off the map (no bottom).")
+    elif r.diverged_at >= 0:
         st.warning(
             f"**{r.label}** diverged at step {r.diverged_at}: its path ran off far "
             "beyond the map, so the run stopped there.",

@@ -38,13 +38,17 @@ labels = [r.label for r in result.runs]
 colors = [r.color for r in result.runs]
 xs, ys, z = result.grid
 plane = result.plane
-title = f"{plane.kind} slice through {labels[min(scene.center_run, len(labels) - 1)]}"
+x_axis, y_axis = plane.axis_names()
+title = f"Slice through {labels[min(scene.center_run, len(labels) - 1)]}"
 payload = figures.player_payload(
     xs, ys, z, result.runs, title=title, theme="light" if theme == "auto" else theme,
     z_label="training loss on the slice", surface_id=f"net:{ctl.key(scene)}",
+    axes=(x_axis, y_axis),
 )  # fmt: skip
 height = 720 if present.is_on() else 560
-value = player(payload, key="network_player", height=height, theme=theme)
+value = player(
+    payload, key="network_player", height=height, theme=theme, font_size=present.font_size(theme)
+)
 step = ctl.step(value, scene.steps)
 
 for run in result.runs:
@@ -79,7 +83,8 @@ st.caption(
     "True loss vs the loss the slice shows under the projected point: when they differ, "
     "the picture lies about that run."
 )
-st.dataframe(netfig.honesty_rows(labels, result.readout, result.curves, step), hide_index=True)
+now = ns.metrics(result.loss, at_step)  # this step exactly (the curves are sampled)
+st.dataframe(netfig.honesty_rows(labels, result.readout, now, step), hide_index=True)
 
 with st.expander("Share & download", icon=":material/share:"):
     share.link_box(ctl.share_link(scene))

@@ -36,7 +36,7 @@ mode = st.segmented_control(
 )
 
 # --- surface, start, budget (shared by both modes) --------------------------------------
-row = st.columns([3, 2, 2, 2, 4, 2])
+row = st.columns([4, 2, 2, 2, 4, 2])  # the surface column fits "Rosenbrock's banana"
 page = pickers.page_surface(
     row[0], scene, key="sweeps.surface", help="The loss surface; it starts as the Explorer's."
 )

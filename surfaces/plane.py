@@ -79,15 +79,32 @@ class Plane:
             raise ValueError(f"W must have shape (..., {self.dim}), got {W.shape}")
         return (W - self.center) @ self._pinv.T
 
+    def axis_names(self):
+        """Say what the slice's two axes are, for axis titles and captions.
+
+        Returns
+        -------
+        (str, str)
+            ``"direction 1 (filter-normalised)"`` and ``... 2 ...`` for random directions;
+            ``"PC1 (62% of the path's variance)"`` and ``"PC2 (...)"`` for PCA.
+        """
+        if self.explained_variance is not None:
+            return tuple(
+                f"PC{i + 1} ({v:.0%} of the path's variance)"
+                for i, v in enumerate(self.explained_variance[:2])
+            )
+        return ("direction 1 (filter-normalised)", "direction 2 (filter-normalised)")
+
     def distance(self, W):
         """Euclidean distance of parameters from the plane: (..., D) -> (...)."""
         W = np.asarray(W, dtype=float)
         return np.linalg.norm(W - self.lift(self.project(W)), axis=-1)
 
-    def readout(self, W):
+    def readout(self, W, true_loss=None):
         """Distance from the plane and true vs sliced loss of parameters (..., D).
 
-        NaN rows (a diverged path's tail) stay NaN.
+        NaN rows (a diverged path's tail) stay NaN. ``true_loss`` (shape ``W.shape[:-1]``),
+        when the caller already has it (a trajectory's ``values``), saves a forward pass.
         """
         W = np.asarray(W, dtype=float)
         flat = W.reshape(-1, self.dim)
@@ -95,8 +112,14 @@ class Plane:
         on_plane = self.lift(ab)
         with np.errstate(all="ignore"):
             dist = np.linalg.norm(flat - on_plane, axis=-1)
-            rel = dist / np.linalg.norm(flat - self.center, axis=-1)
-        true = self.loss.value(flat)
+            # On the plane (the centre itself included: 0 / 0) nothing is off it.
+            rel = np.where(dist == 0, 0.0, dist / np.linalg.norm(flat - self.center, axis=-1))
+        if true_loss is None:
+            true = self.loss.value(flat)
+        else:
+            true = np.asarray(true_loss, dtype=float).reshape(-1)
+            if true.shape != (len(flat),):
+                raise ValueError(f"true_loss must have shape {W.shape[:-1]}")
         sliced = self.loss.value(on_plane)
         shape = W.shape[:-1]
         return Readout(*(a.reshape(shape) for a in (dist, rel, true, sliced)))

@@ -32,6 +32,9 @@ FORGED = [
     {"event": "hparam", "run": 0, "name": "lr", "value": "0.1", "seq": 5},
     {"event": "hparam", "run": 0, "name": "lr", "value": float("inf"), "seq": 5},
     {"event": "hparam", "run": 0, "name": "lr", "value": True, "seq": 5},
+    {"event": "startgrid", "on": 1, "seq": 6},
+    {"event": "startgrid", "on": "true", "seq": 6},
+    {"event": "startgrid", "seq": 6},
     None,
     ["x"],
     "start",
@@ -70,6 +73,14 @@ def test_ladder_values_pass_normalised():
         "name": "lr",
         "value": 3.0,
         "seq": 10,
+    }
+
+
+def test_start_grid_switch_passes():
+    assert player_value({"event": "startgrid", "on": True, "seq": 11}) == {
+        "event": "startgrid",
+        "on": True,
+        "seq": 11,
     }
 
 

@@ -224,9 +224,9 @@ def test_ghost_trail_never_draws_removed_runs(app_test):
     captured = {}
     original = compute.payload
 
-    def spy(scene, theme="light", ghosts=(), scrub=None):
+    def spy(scene, theme="light", ghosts=(), **kwargs):
         captured["ghosts"] = ghosts
-        return original(scene, theme=theme, ghosts=ghosts, scrub=scrub)
+        return original(scene, theme=theme, ghosts=ghosts, **kwargs)
 
     compute.payload = spy
     try:

@@ -105,3 +105,28 @@ def test_the_payload_carries_the_ladder_at_the_live_runs_frames():
             "runs": [r._replace(points=r.points[:5], values=r.values[:5]) for r in lad["runs"]],
         }
         figures.player_payload(xs, ys, z, runs, ladder=short)
+
+
+def test_the_start_grid_holds_every_run_from_every_start_thinned():
+    scene = replace(sc.default_scene(), steps=300)
+    grid = ladder.start_grid(scene, size=5)
+    assert len(grid["runs"]) == len(scene.active_runs()) and all(
+        len(paths) == 25 for paths in grid["runs"]
+    )
+    j, i = 3, 1  # start (x[1], y[3]) sits at position 3 * 5 + 1
+    moved = replace(scene, start=(grid["x"][i], grid["y"][j]))
+    for paths, own in zip(grid["runs"], sc.results(moved), strict=True):
+        np.testing.assert_allclose(paths[j * 5 + i].points, own.points, rtol=1e-12, atol=1e-15)
+    surface = scene.build_surface()
+    xs, ys = np.linspace(-2, 2, 20), np.linspace(-1, 3, 20)
+    z = np.add.outer(ys, xs) ** 2
+    payload = figures.player_payload(xs, ys, z, sc.results(scene), start_grid=grid)
+    got = payload["start_grid"]
+    assert got["x"] == list(grid["x"]) and got["frames"] == ladder.START_FRAMES
+    xy = figures.decode_array(got["runs"][0]["xy"])
+    assert xy.shape == (25, ladder.START_FRAMES, 2)
+    path = grid["runs"][0][j * 5 + i].points
+    np.testing.assert_allclose(xy[j * 5 + i, 0], path[0], rtol=1e-6)  # the first steps all
+    np.testing.assert_allclose(xy[j * 5 + i, 10], path[10], rtol=1e-6)
+    np.testing.assert_allclose(xy[j * 5 + i, -1], path[-1], rtol=1e-6)  # and the last
+    assert surface.domain[0][0] == grid["x"][0] and surface.domain[1][1] == grid["y"][-1]

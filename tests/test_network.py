@@ -161,3 +161,25 @@ def test_dimension_mismatch(moons):
         optimizers.run(moons, optimizers.make("newton"), np.zeros((1, 21)), 3)
     with pytest.raises(ValueError, match="split must be 'train' or 'test'"):
         moons.accuracy(np.zeros((1, 21)), split="val")
+
+
+def test_evaluate_is_value_and_accuracy_from_one_pass(moons):
+    W = np.stack([moons.init(s) for s in range(4)]) * 1.5
+    loss, acc = moons.evaluate(W, "train")
+    np.testing.assert_allclose(loss, moons.value(W), rtol=1e-13)
+    np.testing.assert_array_equal(acc, moons.accuracy(W, "train"))
+    loss, acc = moons.evaluate(W, "test")
+    np.testing.assert_allclose(loss, moons.test_value(W), rtol=1e-13)
+    np.testing.assert_array_equal(acc, moons.accuracy(W, "test"))
+    with pytest.raises(ValueError, match="split"):
+        moons.evaluate(W, "validation")
+
+
+def test_large_batches_take_the_chunked_path_with_the_same_numbers():
+    loss = surfaces.network("circles", hidden=16, seed=3)
+    W = np.random.default_rng(1).normal(size=(1500, loss.dim))  # > one chunk: logits()
+    assert len(W) * loss.n_samples * loss.hidden > network_module._CHUNK_ELEMENTS
+    small = np.concatenate([loss.value(W[i : i + 100]) for i in range(0, 1500, 100)])
+    np.testing.assert_allclose(loss.value(W), small, rtol=1e-14, atol=1e-15)
+    acc = np.concatenate([loss.accuracy(W[i : i + 100]) for i in range(0, 1500, 100)])
+    np.testing.assert_array_equal(loss.accuracy(W), acc)

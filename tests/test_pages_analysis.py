@@ -170,13 +170,23 @@ def small_basins(app_test, **state):
 
 def test_basins_defaults(app_test):
     at = no_exception(small_basins(app_test).run())
-    assert len(at.get("plotly_chart")) == 4  # the default race has four runs
+    # Issue 11: the default map is Himmelblau's four basins, not Rosenbrock's one (86-98 %
+    # grey "elsewhere"); a new surface starts with two optimizers.
+    assert at.selectbox(key="basins.surface").value == "himmelblau"
+    assert len(at.get("plotly_chart")) == 2
     rows = at.dataframe[0].value
-    assert len(rows) == 4 and "diverged" in rows.columns
+    assert len(rows) == 2 and "diverged" in rows.columns and "minimum 4" in rows.columns
+
+
+def test_basins_follow_a_chosen_explorer_surface(app_test):
+    at = small_basins(app_test)
+    at.query_params["surface"] = "three_hump_camel"
+    no_exception(at.run())
+    assert at.selectbox(key="basins.surface").value == "three_hump_camel"
 
 
 def test_basins_changed_settings(app_test):
-    at = no_exception(small_basins(app_test, **{"basins.surface": "himmelblau"}).run())
+    at = no_exception(small_basins(app_test).run())  # Himmelblau by default
     assert len(at.get("plotly_chart")) == 2  # a new surface starts with two optimizers
     at.selectbox(key="basins.himmelblau.1.name").set_value("newton")
     at.number_input(key="basins.himmelblau.count").set_value(3)

@@ -100,6 +100,7 @@ def test_readout_is_honest(setup):
     np.testing.assert_allclose(r.distance, p.distance(path))
     assert r.distance[-1] == 0 and r.distance[0] > 0.1  # a random plane misses the start
     assert np.nanmax(r.relative_distance) <= 1 + 1e-12
+    assert r.relative_distance[-1] == 0  # the centre: on the plane, not 0 / 0
     with_nan = path.copy()
     with_nan[5:] = np.nan
     assert np.isnan(p.readout(with_nan).distance[5:]).all()
@@ -134,3 +135,27 @@ def test_bad_extent_and_shapes(setup):
     # Optimizers run on the slice like on any 2-D surface.
     traj = optimizers.run(p.surface(), optimizers.make("gd", lr=0.1), [[0.5, 0.5]], 5)
     assert traj.points.shape == (1, 6, 2)
+
+
+def test_readout_takes_the_paths_own_loss(setup):
+    loss, path = setup
+    p = surfaces.plane(loss, path[-1], "filter", seed=1)
+    plain = p.readout(path)
+    given = p.readout(path, true_loss=loss.value(path))
+    for a, b in zip(plain, given, strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="true_loss"):
+        p.readout(path, true_loss=np.zeros(3))
+
+
+def test_axis_names_say_what_the_axes_are(setup):
+    loss, path = setup
+    filt = surfaces.plane(loss, path[-1], "filter", seed=0)
+    assert filt.axis_names() == (
+        "direction 1 (filter-normalised)",
+        "direction 2 (filter-normalised)",
+    )
+    pca = surfaces.plane(loss, path[-1], "pca", trajectories=path)
+    first, second = pca.axis_names()
+    ev = pca.explained_variance
+    assert first == f"PC1 ({ev[0]:.0%} of the path's variance)" and second.startswith("PC2 (")

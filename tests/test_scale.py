@@ -89,7 +89,32 @@ def test_log_ticks_are_round_losses_shared_by_the_player_payload():
     zscale = player_payload(xs, ys, z, [], log_z=True)["zscale"]
     assert (zscale["tickvals"], zscale["ticktext"]) == (tickvals, ticktext)
     assert ZScale.from_grid([0.0, 0.5], log_z=True).log_ticks()[1][:3] == [
-        "1.0e-4",
+        "1e-4",
         "0.001",
         "0.01",
     ]
+
+
+def test_short_number_is_short_and_never_si():
+    from figures.scale import short_number
+
+    assert short_number(1245729313.5858, 3) == "1.25e9"
+    assert short_number(1e-6) == "1e-6" and short_number(2.5e-4) == "2.5e-4"
+    assert short_number(0.043) == "0.043" and short_number(12.0) == "12"
+    assert short_number(float("nan")) == "—" and short_number(None) == "—"
+    assert short_number(-3e7) == "-3e7"
+
+
+def test_sweep_axes_are_labelled_at_round_stops():
+    from figures.scale import index_ticks
+    from optimizers.sweeps import grid_values
+
+    rates = grid_values(9.98e-5, 1e-2, 12)
+    where, labels = index_ticks(rates)
+    assert labels == ["1e-4", "2e-4", "5e-4", "0.001", "0.002", "0.005", "0.01"]
+    # Each label sits where its value falls between the cells (log-interpolated).
+    np.testing.assert_allclose(
+        np.interp(where, np.arange(rates.size), np.log(rates)), np.log([float(s) for s in labels])
+    )
+    where, labels = index_ticks(grid_values(0.5, 0.99, 5, log=False, digits=4))
+    assert labels == ["0.5", "0.6", "0.7", "0.8", "0.9"]

@@ -183,7 +183,29 @@ def test_summary_reports_divergence_and_arrival():
         figures.Run("b", "#000", np.zeros((4, 2)), np.array([5.0, 50.0, np.nan, np.nan]), 2),
     ]
     rows = sc.summary(runs, 0.0, 1e-3)
-    assert rows[0]["status"] == "finished" and rows[0]["best loss"] == 1e-5
-    assert rows[0]["step within 0.001 of the minimum"] == 2
+    assert rows[0]["status"] == "finished" and rows[0]["best loss"] == "1e-5"
+    assert rows[0]["step within 0.001 of the minimum"] == "2"
     assert rows[1]["status"] == "diverged at step 2"
-    assert rows[1]["final loss"] == 50.0
+    assert rows[1]["final loss"] == "50"
+    assert rows[1]["step within 0.001 of the minimum"] == "not reached"
+    # Issue 11: no Python None in the table, big losses short.
+    big = figures.Run("c", "#000", np.zeros((2, 2)), np.array([1.0, 1245729313.5858]), -1)
+    (row,) = sc.summary([big], None, 1e-3)
+    assert row["final loss"] == "1.25e9" and None not in row.values()
+    assert row["step within 0.001 of the minimum"] == "no known minimum"
+
+
+def test_escape_on_a_surface_unbounded_below_is_not_divergence():
+    values = np.array([0.0, -1.0, -1e7])
+    assert figures.escaped(values, 2, unbounded_below=True)
+    assert not figures.escaped(values, 2, unbounded_below=False)
+    assert not figures.escaped(np.array([0.0, 1.0, np.nan]), 2, unbounded_below=True)
+    assert not figures.escaped(np.array([0.0, 1.0, 1e9]), 2, unbounded_below=True)
+    run = figures.Run("GD", "#000", np.zeros((3, 2)), values, 2, escaped=True)
+    assert figures.stop_text(run) == "escaped (left the view) at step 2"
+    assert sc.summary([run], None, 1e-3)[0]["status"] == "escaped (left the view) at step 2"
+    # The saddle: plain GD leaves the view downhill, said as an escape.
+    scene = sc.Scene(surface="saddle", steps=300, runs=(sc.Run("gd", (("lr", 0.2),)),))
+    (gd,) = sc.results(scene)
+    assert gd.diverged_at > 0 and gd.escaped
+    assert "escaped" in figures.stop_text(gd)

@@ -38,8 +38,10 @@ def player_value(value):
         scrub hyperparameter ``h`` of live run ``i``) or ``{"event": "hparam", "run": i,
         "name": h, "value": v, "seq": s}`` (a released ladder slider) with a whole
         ``0 <= i < ui.scene.MAX_RUNS``, ``h`` a lower-case identifier and ``v`` finite
-        (the page checks run, name and range against the scene); ``seq`` a finite
-        number. Anything else (wrong types, NaN, 1e308, extra nesting) gives None.
+        (the page checks run, name and range against the scene); ``{"event":
+        "startgrid", "on": b}`` with a bool ``b`` (send the grid of starts behind dragging
+        the start, or stop); ``seq`` a finite number. Anything else (wrong types, NaN,
+        1e308, extra nesting) gives None.
     """
     if not isinstance(value, dict) or not _real(value.get("seq")):
         return None
@@ -51,6 +53,9 @@ def player_value(value):
         if not all(_real(v) and abs(v) < sc.MAX_COORD for v in start):
             return None
         return {"event": "start", "start": [float(start[0]), float(start[1])], "seq": value["seq"]}
+    if event == "startgrid":
+        on = value.get("on")
+        return {"event": event, "on": on, "seq": value["seq"]} if isinstance(on, bool) else None
     if event in ("scrub", "hparam"):
         run, name = value.get("run"), value.get("name")
         if not _real(run) or run != int(run) or not 0 <= run < sc.MAX_RUNS:

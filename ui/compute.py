@@ -50,7 +50,9 @@ def grid(key: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @st.cache_data(max_entries=PAYLOAD_CACHE, show_spinner=False)
-def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = (), scrub=None) -> dict:
+def payload(
+    scene: sc.Scene, theme: str = "light", ghosts: tuple = (), scrub=None, starts: bool = False
+) -> dict:
     """Return the player payload for a scene (see `figures.player_payload`).
 
     Parameters
@@ -62,6 +64,9 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = (), scrub=Non
     scrub : (int, str), optional
         ``(run position, hyperparameter)``: send that run's ladder (``ui.ladder``) so
         the player can scrub it without a round trip.
+    starts : bool
+        Send every run from a grid of starts (``ui.ladder.start_grid``), so the start can
+        be dragged on the map without a round trip.
     """
     surface = scene.build_surface()
     xs, ys, z = grid(surface_key(scene))
@@ -84,6 +89,7 @@ def payload(scene: sc.Scene, theme: str = "light", ghosts: tuple = (), scrub=Non
         theme=theme,
         surface_id=repr(surface_key(scene)),
         ladder=ladder.ladder(scene, *scrub, surface) if scrub else None,
+        start_grid=ladder.start_grid(scene, surface) if starts else None,
     )
 
 

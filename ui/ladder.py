@@ -20,6 +20,8 @@ from ui import scene as sc
 LOG_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)  # friendly values per decade of a log control
 LINEAR_STOPS = 21  # values across a linear control's range
 DECADES = 1  # a log ladder spans this many decades either side of the current value
+START_GRID = 11  # starts per axis of the grid behind dragging the start
+START_FRAMES = 90  # points kept of each of those paths (the whole path, thinned)
 
 
 def log_options(low: float, high: float, value: float) -> list[float]:
@@ -136,6 +138,7 @@ def ladder(scene: sc.Scene, index: int, name: str, surface=None) -> dict:
         raise ValueError(f"{run.label()} has no numeric hyperparameter {name!r}")
     value = run.hparams()[name]
     values = stops(h, value)
+    surface = surface if surface is not None else scene.build_surface()
     rungs = [replace(run, hp=tuple(sorted({**dict(run.hp), name: v}.items()))) for v in values]
     trajectories = sc.compute(replace(scene, runs=tuple(rungs)), surface)
     return {
@@ -143,7 +146,7 @@ def ladder(scene: sc.Scene, index: int, name: str, surface=None) -> dict:
         "name": name,
         "values": values,
         "index": values.index(value),
-        "runs": [sc.figure_run(r, t) for r, t in zip(rungs, trajectories, strict=True)],
+        "runs": [sc.figure_run(r, t, surface) for r, t in zip(rungs, trajectories, strict=True)],
         "options": options(scene),
     }
 
@@ -170,3 +173,30 @@ def committed(scene: sc.Scene, index: int, name: str, value) -> sc.Scene:
     hp = {k: v for k, v in hp.items() if v != spec.hparams[k].default}
     new = replace(run, hp=tuple(sorted(hp.items())))
     return replace(scene, runs=tuple(new if r is run else r for r in scene.runs))
+
+
+def start_grid(scene: sc.Scene, surface=None, size: int = START_GRID) -> dict:
+    """Compute every active run from a grid of starts over the view, for dragging the start.
+
+    One vectorised run per optimizer (``size**2`` rows). With gradient noise or
+    mini-batches a grid path draws other random numbers than a run from that start alone:
+    it previews; releasing the start computes the run itself.
+
+    Returns
+    -------
+    dict
+        For ``figures.player_payload(start_grid=...)``: ``x``, ``y`` (``size`` each, the
+        view's edges included), ``frames`` (``START_FRAMES``) and ``runs``: per active run,
+        one ``figures.Run`` per start ``(x[i], y[j])`` at position ``j * size + i``.
+    """
+    surface = surface if surface is not None else scene.build_surface()
+    (x0, x1), (y0, y1) = surface.domain
+    xs, ys = np.linspace(x0, x1, size), np.linspace(y0, y1, size)
+    xx, yy = np.meshgrid(xs, ys)
+    starts = np.column_stack([xx.ravel(), yy.ravel()])
+    runs = []
+    for run, traj in zip(
+        scene.active_runs(), sc.compute(scene, surface, starts=starts), strict=True
+    ):
+        runs.append([sc.figure_run(run, traj, surface, row=i) for i in range(len(starts))])
+    return {"x": xs, "y": ys, "frames": START_FRAMES, "runs": runs}

@@ -10,6 +10,7 @@ import optimizers
 import surfaces
 from ui import network_scene as ns
 from ui import scene as sc
+from ui import state
 from ui.compute import cached
 from ui.text import inert
 
@@ -49,9 +50,7 @@ def _fmt(value) -> str:
 
 
 def _widget(factory, name, value, label, **kwargs):
-    if _W + name not in st.session_state:
-        st.session_state[_W + name] = value
-    return factory(label, key=_W + name, **kwargs)
+    return state.seeded_widget(factory, _W + name, value, label, **kwargs)
 
 
 def _runs_editor(scene: ns.NetScene) -> tuple:
@@ -95,7 +94,7 @@ def _runs_editor(scene: ns.NetScene) -> tuple:
         items.append(f"{flag}{name}{':' + settings if settings else ''}@{colour}")
     parsed, warnings = sc.from_query({"runs": ";".join(items)})
     if warnings:
-        st.error(inert(" ".join(warnings)))
+        st.error(inert(" ".join(warnings)))  # plain sentences that may quote the table
         return scene.runs
     return parsed.runs
 

@@ -63,30 +63,64 @@ class NetResult(NamedTuple):
     runs: list  # figures.Run on the slice: projected points, sliced values
     paths: np.ndarray  # (R, steps + 1, D) parameters, NaN after divergence
     diverged_at: np.ndarray
-    curves: dict  # name -> (R, steps + 1): train_loss, test_loss, train_acc, test_acc
+    curves: dict  # "step" (K,) and train_loss, test_loss, train_acc, test_acc (R, K)
     plane: object
     grid: tuple  # xs, ys, z
     readout: object  # surfaces.Readout, each (R, steps + 1)
 
 
-def _curves(loss, paths):
-    flat = paths.reshape(-1, loss.dim)
+CURVE_POINTS = 200
+"""Steps at which the curves are evaluated (the chart is a few hundred pixels wide)."""
+
+
+def curve_steps(steps: int, points: int = CURVE_POINTS) -> np.ndarray:
+    """Return the steps the curves are drawn at: evenly spread, 0 and ``steps`` included."""
+    return np.unique(np.linspace(0, steps, min(points, steps) + 1).round().astype(int))
+
+
+def metrics(loss, W) -> dict:
+    """Train and test loss and accuracy of parameters (..., D); NaN rows stay NaN.
+
+    One forward pass per split (``NetworkLoss.evaluate``).
+    """
+    W = np.asarray(W, dtype=float)
+    flat = W.reshape(-1, loss.dim)
     ok = np.isfinite(flat).all(axis=1)
     out = {}
-    for name, fn in (
-        ("train_loss", loss.value),
-        ("test_loss", loss.test_value),
-        ("train_acc", lambda w: loss.accuracy(w, "train")),
-        ("test_acc", lambda w: loss.accuracy(w, "test")),
-    ):
-        values = np.full(len(flat), np.nan)
-        values[ok] = fn(flat[ok])
-        out[name] = values.reshape(paths.shape[:2])
+    for split in ("train", "test"):
+        values = np.full((2, len(flat)), np.nan)
+        if ok.any():
+            values[:, ok] = loss.evaluate(flat[ok], split)
+        out[f"{split}_loss"], out[f"{split}_acc"] = (v.reshape(W.shape[:-1]) for v in values)
     return out
+
+
+def curves(loss, paths, steps=None) -> dict:
+    """Return :func:`metrics` of every run at ``steps`` (default :func:`curve_steps`).
+
+    Parameters
+    ----------
+    loss : NetworkLoss
+    paths : ndarray, shape (R, S + 1, D)
+    steps : array_like of int, optional
+        ``np.arange(S + 1)`` for every step (the downloads).
+
+    Returns
+    -------
+    dict
+        ``step`` (K,) and ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` (R, K).
+    """
+    steps = curve_steps(paths.shape[1] - 1) if steps is None else np.asarray(steps, dtype=int)
+    return {"step": steps, **metrics(loss, paths[:, steps])}
 
 
 def compute(ns: NetScene, progress=None) -> NetResult:
     """Train every run, slice the loss around the chosen run and read out the honesty.
+
+    The curves are evaluated at :func:`curve_steps` (the chart's resolution); the honesty
+    readout (distance, true and sliced loss) at every step, the true loss being the
+    trajectory's own. :func:`metrics` gives any other step exactly, :func:`curves` with
+    ``np.arange`` every step (the downloads do).
 
     Raises
     ------
@@ -101,13 +135,16 @@ def compute(ns: NetScene, progress=None) -> NetResult:
         raise ValueError(f"directions must be filter or pca, got {ns.directions!r}")
     start = loss.init(ns.seed)[None]
     batch = ns.batch_size if 0 < ns.batch_size < loss.n_samples else None
-    trajs = []
-    for i, run in enumerate(runs):
-        opt = optimizers.make(run.optimizer, **dict(run.hp))
-        trajs.append(optimizers.run(loss, opt, start, ns.steps, batch_size=batch, seed=ns.seed))
-        if progress:
-            progress((i + 1) / (len(runs) + 1), f"trained {run.label()}")
+    if progress:
+        progress(0.05, f"training {len(runs)} runs")
+    # Runs of one optimizer train as one vectorised run (full batch); its rows equal lone
+    # runs to rounding (BLAS sums an (N * H)-wide product in another order for N > 1).
+    configs = [(run.optimizer, dict(run.hp)) for run in runs]
+    trajs = optimizers.run_all(loss, configs, start, ns.steps, batch_size=batch, seed=ns.seed)
+    if progress:
+        progress(0.7, "slicing")
     paths = np.stack([t.points[0] for t in trajs])
+    values = np.stack([t.values[0] for t in trajs])
     diverged = np.array([t.diverged_at[0] for t in trajs])
     k = min(max(ns.center_run, 0), len(runs) - 1)
     last = paths[k][np.isfinite(paths[k]).all(axis=1)][-1]
@@ -123,17 +160,18 @@ def compute(ns: NetScene, progress=None) -> NetResult:
     xs = np.linspace(*extent[0], ns.grid)
     ys = np.linspace(*extent[1], ns.grid)
     z = slice_.value(np.stack(np.meshgrid(xs, ys), axis=-1))
-    readout = plane.readout(paths)
+    readout = plane.readout(paths, true_loss=values)
     projected = plane.project(paths)
     shown = [
         figures.Run(run.label(), run.color, projected[i], readout.sliced_loss[i], int(diverged[i]))
         for i, run in enumerate(runs)
     ]
     if progress:
+        progress(0.9, "curves")
+    out = NetResult(loss, shown, paths, diverged, curves(loss, paths), plane, (xs, ys, z), readout)
+    if progress:
         progress(1.0, "sliced")
-    return NetResult(
-        loss, shown, paths, diverged, _curves(loss, paths), plane, (xs, ys, z), readout
-    )
+    return out
 
 
 # --- link round trip ------------------------------------------------------------------
@@ -175,7 +213,10 @@ def from_query(query) -> tuple[NetScene, list[str]]:
                     raise ValueError
                 parts[_FIELDS[key]] = number
             except ValueError:
-                warnings.append(f"The link's {key} must be a whole number in {low}..{high}.")
+                warnings.append(
+                    f"The link's {key} must be a whole number in {low}..{high}, got "
+                    f"'{values[key][:40]}'; the default is used instead."
+                )
     choices = {
         "dataset": ("dataset", surfaces.DATASETS),
         "slice": ("directions", ("filter", "pca")),
@@ -186,7 +227,10 @@ def from_query(query) -> tuple[NetScene, list[str]]:
             if values[key] in options:
                 parts[name] = int(values[key]) if key == "grid" else values[key]
             else:
-                warnings.append(f"The link's {key} must be one of {', '.join(options)}.")
+                warnings.append(
+                    f"The link's {key} must be one of {', '.join(options)}, got "
+                    f"'{values[key][:40]}'; the default is used instead."
+                )
     if "runs" in values:
         scene, run_warnings = sc.from_query({"runs": values["runs"]})
         warnings += run_warnings
@@ -199,18 +243,24 @@ def from_query(query) -> tuple[NetScene, list[str]]:
 
 
 def export_csv(result: NetResult) -> str:
-    """One line per run and step: slice coordinates, losses, accuracies, honesty."""
-    lines = ["run,label,step,a,b,train_loss,sliced_loss,test_loss,train_acc,test_acc,distance"]
+    """One line per run and step: slice coordinates, losses, accuracies, honesty.
+
+    ``slice_x``, ``slice_y`` are the coordinates along the plane's two directions (the
+    player's x and y; ``Plane.axis_names`` says what they are).
+    """
+    every = curves(result.loss, result.paths, np.arange(result.paths.shape[1]))
+    head = "run,label,step,slice_x,slice_y,train_loss,sliced_loss,test_loss,train_acc,test_acc"
+    lines = [head + ",distance"]
     for i, run in enumerate(result.runs):
         label = '"' + run.label.replace('"', '""') + '"'
         for k in range(len(run.points)):
             cols = (
                 *run.points[k],
-                result.curves["train_loss"][i, k],
+                result.readout.true_loss[i, k],
                 result.readout.sliced_loss[i, k],
-                result.curves["test_loss"][i, k],
-                result.curves["train_acc"][i, k],
-                result.curves["test_acc"][i, k],
+                every["test_loss"][i, k],
+                every["train_acc"][i, k],
+                every["test_acc"][i, k],
                 result.readout.distance[i, k],
             )
             lines.append(",".join([str(i), label, str(k), *(f"{v:.10g}" for v in cols)]))
@@ -224,11 +274,15 @@ def export_json(ns: NetScene, result: NetResult) -> str:
     def clean(a):
         return [None if not np.isfinite(v) else float(v) for v in np.ravel(a)]
 
+    every = curves(result.loss, result.paths, np.arange(result.paths.shape[1]))
+    every.pop("step")
+
     data = {
         "settings": to_query(ns),
         "plane": {
             "kind": result.plane.kind,
             "explained_variance": result.plane.explained_variance,
+            "axes": list(result.plane.axis_names()),
             "center": clean(result.plane.center),
             "d1": clean(result.plane.d1),
             "d2": clean(result.plane.d2),
@@ -240,7 +294,7 @@ def export_json(ns: NetScene, result: NetResult) -> str:
                 "diverged_at": int(result.diverged_at[i]),
                 "slice_ab": [clean(p) for p in run.points],
                 "params": [clean(w) for w in result.paths[i]],
-                **{name: clean(c[i]) for name, c in result.curves.items()},
+                **{name: clean(c[i]) for name, c in every.items()},
                 "distance": clean(result.readout.distance[i]),
                 "sliced_loss": clean(result.readout.sliced_loss[i]),
             }

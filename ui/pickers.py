@@ -28,25 +28,34 @@ class PagedSurface(NamedTuple):
         return scene.start_point(self.surface) if self.same_as_explorer else self.surface.start
 
 
-def surface_picker(container, scene: sc.Scene, *, key: str, help: str) -> str:
+def surface_picker(
+    container, scene: sc.Scene, *, key: str, help: str, instead_of_default: str | None = None
+) -> str:
     """Draw a surface selectbox that starts at the scene's surface; return the chosen name.
 
     The scene's typed formula is offered too when it has one ("The Explorer's formula").
+    With ``instead_of_default``, a scene still on the app's default surface starts the
+    picker there instead (the basin map opens on Himmelblau, not Rosenbrock's one basin).
     """
     names = surfaces.names() + ([sc.FORMULA] if scene.surface == sc.FORMULA else [])
     titles = {n: surfaces.info(n).title for n in surfaces.names()}
     titles[sc.FORMULA] = "The Explorer's formula"
+    first = scene.surface
+    if instead_of_default and first == sc.Scene.surface and not scene.surface_params:
+        first = instead_of_default
     return container.selectbox(
         "Surface",
         names,
-        index=names.index(scene.surface) if scene.surface in names else 0,
+        index=names.index(first) if first in names else 0,
         format_func=titles.get,
         key=key,
         help=help,
     )
 
 
-def page_surface(container, scene: sc.Scene, *, key: str, help: str) -> PagedSurface:
+def page_surface(
+    container, scene: sc.Scene, *, key: str, help: str, instead_of_default: str | None = None
+) -> PagedSurface:
     """Draw the surface picker and build the chosen surface; stop the page on a bad one.
 
     Parameters
@@ -57,12 +66,16 @@ def page_surface(container, scene: sc.Scene, *, key: str, help: str) -> PagedSur
         The explorer's scene: its surface (and parameters or formula) is the default.
     key, help : str
         The selectbox's widget key and tooltip.
+    instead_of_default : str, optional
+        See :func:`surface_picker`.
 
     Returns
     -------
     PagedSurface
     """
-    name = surface_picker(container, scene, key=key, help=help)
+    name = surface_picker(
+        container, scene, key=key, help=help, instead_of_default=instead_of_default
+    )
     same = name == scene.surface
     try:
         surface = scene.build_surface() if same else surfaces.get(name)

@@ -87,7 +87,17 @@ def _plain(figure):
     return json.loads(plotly.io.to_json(typed(figure), validate=False))
 
 
-def player(payload, *, key, height=640, autoplay=False, theme=None, curves=None, curves_height=340):
+def player(
+    payload,
+    *,
+    key,
+    height=640,
+    autoplay=False,
+    theme=None,
+    curves=None,
+    curves_height=340,
+    font_size=None,
+):
     """Show the animation player: 3-D surface and contour map driven by one set of controls.
 
     Parameters
@@ -111,6 +121,9 @@ def player(payload, *, key, height=640, autoplay=False, theme=None, curves=None,
         they change.
     curves_height : int
         Height of the curves' area in pixels (tabs and chart), added to ``height``.
+    font_size : int, optional
+        Type size of the 3-D view and the map (the player's own default, 14, when None);
+        presentation mode passes its large type (``ui.present.font_size``).
 
     Returns
     -------
@@ -120,7 +133,12 @@ def player(payload, *, key, height=640, autoplay=False, theme=None, curves=None,
         - ``{"event": "start", "start": [x, y], "seq": n}`` after a click on the map
           (inside the domain), rounded to 4 significant digits;
         - ``{"event": "step", "step": k, "seq": n}`` when the user pauses, scrubs (on
-          release) or steps with the keyboard, and when playback reaches the end.
+          release) or steps with the keyboard, and when playback reaches the end;
+        - ``{"event": "hparam", "run": i, "name": h, "value": v, "seq": n}`` when the
+          ladder slider is released on another value, ``{"event": "scrub", "run": i,
+          "name": h, "seq": n}`` when another run or hyperparameter is picked for it, and
+          ``{"event": "startgrid", "on": b, "seq": n}`` from "◆ drag start" (see
+          ``ui.ladder`` and ``ui.state.apply_ladder_value``).
 
         ``seq`` increases strictly with every value (it is a timestamp in ms, also across
         reloads of the component), so a page can tell a new click from an old
@@ -128,6 +146,8 @@ def player(payload, *, key, height=640, autoplay=False, theme=None, curves=None,
         each one reruns the script.
     """
     curves = list(curves or ())
+    if font_size:  # a new id: the browser redraws in the new type size
+        payload = {**payload, "font_size": int(font_size), "id": f"{payload['id']}-f{font_size}"}
     text = json.dumps(curves, sort_keys=True, allow_nan=False)
     raw = _component()(
         payload=payload,
@@ -165,7 +185,12 @@ def explorer_curves(scene, surface, runs, theme):
         return []
 
     def styled(fig):
-        return present.style_figure(fig, theme)
+        # The tab names the chart and the player's legend right above names the runs (in
+        # the same colours): without a title and a legend of their own the curves keep
+        # their height for the plot, also in the presentation's large type.
+        layout = {**fig["layout"], "title": None, "showlegend": False}
+        layout["margin"] = {**layout["margin"], "t": 12, "b": 56}
+        return present.style_figure({**fig, "layout": layout}, theme)
 
     tabs = [
         curve(

@@ -3,6 +3,7 @@
 import streamlit as st
 
 KEY = "presentation"  # a plain session key: it survives page switches
+FONT_SIZE = 18  # the charts' type size on a projector (the player's and Plotly's)
 
 _CSS = """
 <style>
@@ -14,6 +15,14 @@ html { font-size: 20px; }
 .stApp h1 { font-size: 1.4rem !important; padding: 0 0 0.25rem 0 !important; }
 </style>
 """
+_COMPACT = """
+<style>
+/* Streamlit leaves 6rem above a page and a 2.75rem title: at 1366 x 768 that pushed the
+   player's Play bar below the fold. */
+.block-container { padding-top: 2rem !important; }
+.stApp h1 { font-size: 2rem !important; padding-bottom: 0.25rem !important; }
+</style>
+"""
 _DARK = """
 <style>
 .stApp { background: #0b0f17; color: #f5f7fa; }
@@ -23,6 +32,10 @@ _DARK = """
 .stApp button[kind*="Active"], .stApp button[aria-checked="true"] {
   background: #f5f7fa !important; }
 .stApp button[kind*="Active"] p, .stApp button[aria-checked="true"] p { color: #0b0f17 !important; }
+/* Number and text boxes (the summary's tolerance) dark too, their +/- visible. */
+.stApp [data-baseweb="input"], .stApp [data-baseweb="input"] > div, .stApp input {
+  background: #1e293b !important; color: #f5f7fa !important; }
+.stApp [data-testid="stNumberInput"] button svg { fill: #f5f7fa !important; color: #f5f7fa; }
 </style>
 """
 
@@ -61,6 +74,7 @@ def apply(title: str) -> str:
         "light" or "dark" in presentation mode, "auto" (follow Streamlit's theme) otherwise.
     """
     if not is_on():
+        st.html(_COMPACT)
         st.title(title)
         return "auto"
     st.html(_CSS)
@@ -86,6 +100,11 @@ def apply(title: str) -> str:
     return theme
 
 
+def font_size(theme: str) -> int | None:
+    """Return the charts' type size for what `apply` returned (None: the normal size)."""
+    return None if theme == "auto" else FONT_SIZE
+
+
 def style_figure(fig: dict | object, theme: str):
     """Return a Plotly figure in the presentation's type size and theme (unchanged otherwise).
 
@@ -101,7 +120,7 @@ def style_figure(fig: dict | object, theme: str):
     ink = "#f5f7fa" if dark else "#111827"
     grid = "#334155" if dark else "#e5e7eb"
     layout = {
-        "font": {"size": 18, "color": ink},
+        "font": {"size": FONT_SIZE, "color": ink},
         "paper_bgcolor": "#0b0f17" if dark else "#ffffff",
         "plot_bgcolor": "#0b0f17" if dark else "#ffffff",
         "xaxis": {"gridcolor": grid, "zerolinecolor": grid},

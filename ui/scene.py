@@ -25,6 +25,7 @@ import numpy as np
 import figures
 import optimizers
 import surfaces
+from figures.scale import short_number
 from optimizers.sweeps import steps_within
 from ui import links
 
@@ -153,7 +154,7 @@ def default_scene() -> Scene:
     return Scene(runs=default_runs())
 
 
-def compute(scene: Scene, surface=None, record: bool = False):
+def compute(scene: Scene, surface=None, record: bool = False, starts=None):
     """Run every active run of the scene from its start point.
 
     Parameters
@@ -163,14 +164,18 @@ def compute(scene: Scene, surface=None, record: bool = False):
         The already-built surface (saves a rebuild).
     record : bool
         Keep the optimizers' internal state at every step (for the step inspector).
+    starts : array_like, shape (N, 2), optional
+        Run from these starts instead (one vectorised run per optimizer).
 
     Returns
     -------
     list of optimizers.Trajectory
-        One per active run, each with a single start point.
+        One per active run, each with a single start point (or the N ``starts``).
     """
     surface = surface if surface is not None else scene.build_surface()
-    starts = np.array([scene.start_point(surface)], dtype=float)
+    if starts is None:
+        starts = [scene.start_point(surface)]
+    starts = np.array(starts, dtype=float)
     batch = scene.batch_size if scene.batch_size and surface.n_samples else None
     # Runs of one optimizer (a lesson's three learning rates) are one vectorised run.
     return optimizers.run_all(
@@ -422,7 +427,7 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
     Returns
     -------
     list of dict
-        One row per run, ready for a table.
+        One row per run, ready for a table: losses as short text (``1.25e9``), never None.
     """
     rows = []
     for run in runs:
@@ -430,13 +435,17 @@ def summary(runs: list[dict], f_min: float | None, tol: float) -> list[dict]:
         finite = values[np.isfinite(values)]
         arrived = int(steps_within(values[None], f_min, tol)[0])
         k = run.diverged_at
+        if f_min is None:
+            reached = "no known minimum"
+        else:
+            reached = f"{arrived:,}" if arrived >= 0 else "not reached"
         rows.append(
             {
                 "run": run.label,
-                "final loss": float(finite[-1]) if finite.size else None,
-                "best loss": float(finite.min()) if finite.size else None,
-                f"step within {tol:g} of the minimum": None if arrived < 0 else arrived,
-                "status": f"diverged at step {k}" if k >= 0 else "finished",
+                "final loss": short_number(finite[-1], 3) if finite.size else "—",
+                "best loss": short_number(finite.min(), 3) if finite.size else "—",
+                f"step within {tol:g} of the minimum": reached,
+                "status": figures.stop_text(run) if k >= 0 else "finished",
             }
         )
     return rows
@@ -482,21 +491,27 @@ def results(scene: Scene) -> list[figures.Run]:
     """
     surface = scene.build_surface()
     return [
-        figure_run(run, traj)
+        figure_run(run, traj, surface)
         for run, traj in zip(scene.active_runs(), compute(scene, surface), strict=True)
     ]
 
 
-def figure_run(run: Run, traj) -> figures.Run:
-    """Return what the figures draw of a run's one-start ``optimizers.Trajectory``."""
+def figure_run(run: Run, traj, surface=None, row: int = 0) -> figures.Run:
+    """Return what the figures draw of one start (``row``) of a run's ``Trajectory``.
+
+    With ``surface``, a run that left the view downhill on a surface unbounded below (no
+    minimum) is marked ``escaped`` (see :func:`figures.escaped`).
+    """
+    unbounded = surface is not None and not surface.minima
     return figures.Run(
         label=run.label(),
         color=run.color,
-        points=traj.points[0],
-        values=traj.values[0],
-        diverged_at=int(traj.diverged_at[0]),
-        grad_norms=traj.grad_norms[0],
-        lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[0],
+        points=traj.points[row],
+        values=traj.values[row],
+        diverged_at=int(traj.diverged_at[row]),
+        grad_norms=traj.grad_norms[row],
+        lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[row],
+        escaped=figures.escaped(traj.values[row], traj.diverged_at[row], unbounded),
     )
 
 

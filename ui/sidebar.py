@@ -286,10 +286,7 @@ def _key(name: str) -> str:
 
 def _widget(factory, name, value, label, **kwargs):
     """Draw a widget seeded from the scene the first time it appears."""
-    key = _key(name)
-    if key not in st.session_state:
-        st.session_state[key] = value
-    return factory(label, key=key, **kwargs)
+    return state.seeded_widget(factory, _key(name), value, label, **kwargs)
 
 
 def _hparam_widget(name: str, label: str, h, value):

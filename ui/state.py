@@ -32,6 +32,7 @@ _GHOST = "ghost_state"
 _EXPLORER_STEP = "explorer_step"
 _PLAYER_SEQ = "player_seq"
 _SCRUB = "scrub_choice"
+_START_GRID = "start_grid_on"
 
 
 def current_scene() -> sc.Scene:
@@ -64,6 +65,17 @@ def set_scene(scene: sc.Scene, *, reset_widgets: bool = False) -> None:
 def widget_generation() -> int:
     """Return the current widget generation (one more after every widget reset)."""
     return int(st.session_state.get(_GENERATION, 0))
+
+
+def seeded_widget(factory, key: str, value, label: str, **kwargs):
+    """Draw ``factory(label, key=key, **kwargs)`` seeded with ``value`` on its first run.
+
+    Seeding through session state (never ``value=``) lets the widget's own state win on
+    every later run, so a rerun does not reset what the user chose.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return factory(label, key=key, **kwargs)
 
 
 def widget_key(name: str) -> str:
@@ -163,13 +175,16 @@ def scrub_choice(scene: sc.Scene) -> tuple[int, str] | None:
 def apply_ladder_value(value: dict, scene: sc.Scene) -> None:
     """Act on the player's ladder events (``ui.component_values.player_value``).
 
-    ``"scrub"`` picks what the ladder scrubs; ``"hparam"`` commits a released slider's
+    ``"startgrid"`` turns dragging the start on or off; ``"scrub"`` picks what the
+    ladder scrubs; ``"hparam"`` commits a released slider's
     value to the scene (widgets re-seeded, link updated). Both rerun; a value the scene
     refuses (a run that has gone, a value out of range) gives a warning instead.
     """
     active = scene.active_runs()
     try:
-        if value["event"] == "scrub":
+        if value["event"] == "startgrid":
+            st.session_state[_START_GRID] = value["on"]
+        elif value["event"] == "scrub":
             if not 0 <= value["run"] < len(active):
                 raise ValueError("that run is no longer in the race")
             st.session_state[_SCRUB] = (active[value["run"]].uid, value["name"])
@@ -180,3 +195,8 @@ def apply_ladder_value(value: dict, scene: sc.Scene) -> None:
         st.warning(f"That change could not be made: {err}", icon=":material/warning:")
         return
     st.rerun()
+
+
+def start_grid_on() -> bool:
+    """Return True while the player's "drag the start" is on (its grid is sent)."""
+    return bool(st.session_state.get(_START_GRID, False))

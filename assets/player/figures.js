@@ -8,7 +8,7 @@
   // ---------------------------------------------------------------- figures
 
   function axisStyle(c) {
-    return { color: c.text, gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid };
+    return { color: c.text, gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid, exponentformat: "power" };
   }
 
   // Default 3-D view: 30° above the floor, seen from the front right, close enough that the
@@ -71,13 +71,17 @@
   function buildFigures(model, themeName) {
     const c = THEMES[themeName] || THEMES.light;
     const p = model.payload;
+    const fs = p.font_size || 14;  // type size: larger in presentation mode (ui.player)
     const [[x0, x1], [y0, y1]] = p.domain;
     const zs = p.zscale;
     const uirev = p.surface_id;
+    const [xTitle, yTitle] = p.axes || ["x", "y"]; // what the plane's coordinates are
+    const short = (t) => t.split(" (")[0]; // 3-D axis titles have little room
     const zTitle = zs.label + (zs.log ? " (log)" : "") + (zs.clip !== null && zs.clip !== undefined ? ` ≤ ${fmt(zs.clip)}` : "");
     const colorbar = {
-      title: { text: zTitle, side: "right", font: { size: 14, color: c.text } },
-      thickness: 14, len: 0.92, outlinewidth: 0, tickfont: { size: 13, color: c.text },
+      title: { text: zTitle, side: "right", font: { size: fs, color: c.text } },
+      thickness: 14, len: 0.92, outlinewidth: 0, tickfont: { size: fs - 1, color: c.text },
+      exponentformat: "power",  // never SI prefixes (1µ) for a loss
     };
     if (model.ticks) Object.assign(colorbar, { tickmode: "array", ...model.ticks });
 
@@ -158,8 +162,8 @@
 
     const base = {
       uirevision: uirev, paper_bgcolor: c.bg, plot_bgcolor: c.bg,
-      font: { family: FONT, size: 14, color: c.text },
-      hoverlabel: { font: { family: FONT, size: 14 } },
+      font: { family: FONT, size: fs, color: c.text },
+      hoverlabel: { font: { family: FONT, size: fs } },
       showlegend: false, autosize: true,
     };
     const dx = x1 - x0, dy = y1 - y0;
@@ -170,7 +174,7 @@
     // No z title: the colour bar names the quantity, and a 3-D axis title collides with
     // the tick labels from most viewpoints.
     const zAxis = { title: { text: "" }, range: [model.tlo, model.thi + 2 * model.lift], ...axisStyle(c),
-                    backgroundcolor: c.panel, showbackground: true, tickfont: { size: 12, color: c.text } };
+                    backgroundcolor: c.panel, showbackground: true, tickfont: { size: fs - 2, color: c.text } };
     if (model.ticks) {
       // The 3-D z axis is short on screen: at most three labels (every other decade if needed).
       const keep = Math.ceil(model.ticks.tickvals.length / 3);
@@ -186,9 +190,9 @@
       margin: { l: 0, r: 0, t: 0, b: 0 },
       scene: {
         uirevision: uirev,
-        xaxis: { title: { text: "x" }, range: [x0, x1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
+        xaxis: { title: { text: short(xTitle) }, range: [x0, x1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
                  nticks: 6 },
-        yaxis: { title: { text: "y" }, range: [y0, y1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
+        yaxis: { title: { text: short(yTitle) }, range: [y0, y1], ...axisStyle(c), backgroundcolor: c.panel, showbackground: true,
                  nticks: 6 },
         zaxis: zAxis,
         aspectmode: "manual", aspectratio: aspect,
@@ -203,9 +207,9 @@
       ...base,
       margin: { l: 56, r: 8, t: 16, b: 48 },
       hovermode: "closest", dragmode: "zoom",
-      xaxis: { title: { text: "x" }, range: [x0, x1], ...axisStyle(c), showgrid: false, zeroline: false,
+      xaxis: { title: { text: xTitle }, range: [x0, x1], ...axisStyle(c), showgrid: false, zeroline: false,
                constrain: "domain", ticks: "outside" },
-      yaxis: { title: { text: "y" }, range: [y0, y1], ...axisStyle(c), showgrid: false, zeroline: false,
+      yaxis: { title: { text: yTitle }, range: [y0, y1], ...axisStyle(c), showgrid: false, zeroline: false,
                constrain: "domain", ticks: "outside", ...(equal ? { scaleanchor: "x", scaleratio: 1 } : {}) },
     };
     return { d3: { data: d3, layout: layout3d }, d2: { data: d2, layout: layout2d }, colors: c };

@@ -58,7 +58,7 @@
   function fmt(v, digits) {
     if (v === null || v === undefined || !isFinite(v)) return "—";
     const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(Math.max(0, (digits || 3) - 1));
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(Math.max(0, (digits || 3) - 1)).replace(/\.?0+e/, "e").replace("e+", "e");  // figures.scale.short_number: 1.25e9
     return Number(v.toPrecision(digits || 3)).toString();
   }
 
@@ -149,8 +149,8 @@
       return { x: [mx - sx, mx + sx, NaN, mx - sx, mx + sx], y: [my - sy, my + sy, NaN, my + sy, my - sy] };
     };
     const prepareRun = (r, up) => {
-      const xy = decodeArray(r.xy);
-      const v = decodeArray(r.values);
+      const xy = r.xy instanceof Float32Array ? r.xy : decodeArray(r.xy); // a grid's slice
+      const v = r.values instanceof Float32Array ? r.values : decodeArray(r.values);
       const n = v.length;
       const x = new Float32Array(n), y = new Float32Array(n), h = new Float32Array(n);
       const x3 = new Float32Array(n), y3 = new Float32Array(n);
@@ -178,6 +178,7 @@
         cross3, ghost: !!r.ghost,
         label: r.label, color: r.color, x, y, v, h, x3, y3, n, lastFinite,
         divergedAt: r.diverged_at,
+        stopWord: r.escaped ? "escaped (left the view)" : "diverged",  // escaped: downhill off the map
         divFrame: diverged ? frameOf(r.diverged_at) : Infinity,
         marker: r.marker ? { x: r.marker.x, y: r.marker.y, h: height(r.marker.value, r.marker.x, r.marker.y), step: r.marker.step } : null,
       };
@@ -209,9 +210,33 @@
       prepared[L.index] = runs[L.run]; // the current value's path is the run's own
     }
 
+    // The grid of starts (dragging the start): every live run from start (x[i], y[j]),
+    // each path thinned to G.frames points, prepared when the drag first reaches it.
+    let startGrid = null;
+    const G = payload.start_grid;
+    if (G && G.runs.length === runs.length) {
+      const nx = G.x.length, F = G.frames;
+      const cells = new Map();
+      const paths = G.runs.map((g) => ({ xy: decodeArray(g.xy), v: decodeArray(g.values), g }));
+      startGrid = {
+        x: G.x, y: G.y,
+        at: (i, j) => {
+          const s = j * nx + i;
+          if (!cells.has(s)) {
+            cells.set(s, paths.map((p, k) => prepareRun({
+              label: runs[k].label, color: runs[k].color,
+              xy: p.xy.subarray(2 * F * s, 2 * F * (s + 1)), values: p.v.subarray(F * s, F * (s + 1)),
+              diverged_at: p.g.diverged_at[s], marker: p.g.markers[s],
+            }, lift)));
+          }
+          return cells.get(s);
+        },
+      };
+    }
+
     const mark = (m) => ({ x: m.x, y: m.y, h: height(m.value, m.x, m.y) });
     return {
-      ladder,
+      ladder, startGrid,
       // base: index of the first live path trace on both charts (after the surface or
       // contour and the ghosts, which are drawn beneath everything that moves).
       payload, frames, frameSteps, stepOf, runs, ghosts, base: 1 + ghosts.length, transform, tlo, thi, lift,

@@ -32,6 +32,8 @@
   // A 3-D redraw's cost: its own time plus each of the next WATCH_FRAMES animation frames'
   // delay beyond WATCH_SLACK_MS (software WebGL blocks when the canvas is composited).
   const WATCH_FRAMES = 3, WATCH_SLACK_MS = 20, MAX_GAP_MS = 2000;
+  // A press this close to the start marker (px) drags it (when the grid of starts is here).
+  const START_GRAB_PX = 18;
 
   /**
    * True when WebGL is rasterized in software (SwiftShader, llvmpipe, Microsoft Basic
@@ -169,8 +171,13 @@
       this.scrubRange.setAttribute("list", this.scrubTicks.id);
       this.scrubHi = el("span", "llp-scrub-end");
       this.scrubOut = el("output", "llp-scrub-value");
+      this.startBtn = el("button", "llp-btn llp-start-btn", "◆ drag start");
+      this.startBtn.type = "button";
+      this.startBtn.title = "Drag the start ◆ on the map and every path follows (from a grid of " +
+        "starts computed once); release to start there";
       this.scrubRow.append(el("span", "llp-scrub-head", "drag"), this.scrubRun, this.scrubName,
-                           this.scrubLo, this.scrubRange, this.scrubTicks, this.scrubHi, this.scrubOut);
+                           this.scrubLo, this.scrubRange, this.scrubTicks, this.scrubHi, this.scrubOut,
+                           this.startBtn);
       this.scrubRow.style.display = "none";
       this.legend = el("div", "llp-legend");
       this.note = el("div", "llp-note");
@@ -180,6 +187,11 @@
         this.scrubTo(parseInt(this.scrubRange.value, 10));
       });
       this.scrubRange.addEventListener("change", () => this.commitScrub());
+      this.startBtn.addEventListener("click", () => {
+        if (this.model) this.send({ event: "startgrid", on: !this.model.startGrid });
+      });
+      this.onDragMove = this.onDragMove.bind(this);
+      this.onDragEnd = this.onDragEnd.bind(this);
       this.scrubRun.addEventListener("change", () => this.pickScrub(parseInt(this.scrubRun.value, 10), null));
       this.scrubName.addEventListener("change", () =>
         this.pickScrub(parseInt(this.scrubRun.value, 10), this.scrubName.value));
@@ -325,6 +337,7 @@
     }
 
     bindPlotEvents() {
+      this.gd2.addEventListener("pointerdown", (e) => this.onDragDown(e), true);
       // Any Plotly redraw of the map (zoom, pan, resize, double-click reset) moves the
       // axes: re-read them and redraw the overlay.
       this.gd2.on("plotly_afterplot", () => {
@@ -372,10 +385,11 @@
       const keyRow = el("div", "llp-run llp-keys");
       const k1 = el("span", "llp-key", "◆ start");
       const k2 = el("span", "llp-key llp-key-min", "★ minimum");
-      const k3 = el("span", "llp-key", "✕ diverged");
+      const stopped = model.runs.concat(model.ghosts).filter((r) => r.divergedAt >= 0);
+      const k3 = el("span", "llp-key", stopped.every((r) => r.stopWord !== "diverged") ? "✕ left the view" : "✕ diverged");
       keyRow.append(k1);
       if (model.minima.length) keyRow.append(k2);
-      if (model.runs.concat(model.ghosts).some((r) => r.divergedAt >= 0)) keyRow.append(k3);
+      if (stopped.length) keyRow.append(k3);
       this.legend.append(keyRow);
       // Ghosts: a quieter group on a line of its own, never mixed with the live runs.
       if (model.ghosts.length) {
@@ -387,7 +401,7 @@
           const sw = el("span", "llp-swatch llp-ghost-swatch");
           sw.style.background = g.color;
           const text = g.label.replace(/^before:\s*/, "") +
-            (g.divergedAt >= 0 ? ` (diverged at step ${g.divergedAt.toLocaleString("en-US")})` : "");
+            (g.divergedAt >= 0 ? ` (${g.stopWord} at step ${g.divergedAt.toLocaleString("en-US")})` : "");
           item.append(sw, el("span", "llp-ghost-label", text));
           group.append(item);
         }
@@ -400,6 +414,9 @@
     buildScrub(model) {
       const L = model.ladder;
       this.scrubRow.style.display = L ? "" : "none";
+      this.startBtn.setAttribute("aria-pressed", String(!!model.startGrid));
+      this.startBtn.classList.toggle("llp-on", !!model.startGrid);
+      this.drag = null;
       if (!L) return;
       this.scrubRun.textContent = "";
       for (const o of L.options) {
@@ -455,6 +472,62 @@
       this.stats.scrubs = (this.stats.scrubs || 0) + 1;
       this.stats.scrubMs = Math.round((performance.now() - t0) * 10) / 10;
       this.root.dataset.scrub = String(k); // for tests: the paths drawn are rung k's
+    }
+
+    // Dragging the start: the paths of the nearest start of the grid, drawn whole.
+
+    /** A press near the start marker (capture phase, before Plotly) starts a drag. */
+    onDragDown(e) {
+      const m = this.model, ov = this.overlay;
+      if (!m || !m.startGrid || !m.start || !ov.axes || e.button !== 0) return;
+      const box = this.gd2.getBoundingClientRect();
+      const dx = e.clientX - box.left - ov.px(m.start.x), dy = e.clientY - box.top - ov.py(m.start.y);
+      if (Math.hypot(dx, dy) > START_GRAB_PX) return;
+      e.preventDefault(); // no pan, zoom or click from Plotly (no compatibility mouse events)
+      e.stopPropagation();
+      this.noteInput(e);
+      this.pause(false);
+      this.drag = { cell: null, start: null };
+      window.addEventListener("pointermove", this.onDragMove, true);
+      window.addEventListener("pointerup", this.onDragEnd, true);
+      window.addEventListener("pointercancel", this.onDragEnd, true);
+    }
+
+    onDragMove(e) {
+      const m = this.model, ov = this.overlay, G = m && m.startGrid;
+      if (!this.drag || !G || !ov.axes) return;
+      e.preventDefault();
+      this.noteInput(e);
+      const a = ov.axes, box = this.gd2.getBoundingClientRect();
+      const x = a.x0 + ((e.clientX - box.left - a.xo) / a.xl) * (a.x1 - a.x0);
+      const y = a.y1 - ((e.clientY - box.top - a.yo) / a.yl) * (a.y1 - a.y0);
+      const near = (g, v) => Math.min(g.length - 1, Math.max(0, Math.round(((v - g[0]) / (g[g.length - 1] - g[0])) * (g.length - 1))));
+      const i = near(G.x, x), j = near(G.y, y);
+      const cell = `${i},${j}`;
+      if (cell === this.drag.cell) return;
+      const t0 = performance.now();
+      this.drag.cell = cell;
+      this.drag.start = [G.x[i], G.y[j]];
+      m.runs = G.at(i, j);
+      Plotly.restyle(this.gd2, { x: [[G.x[i]]], y: [[G.y[j]]] }, [m.base + 2 * m.runs.length]);
+      this.frame = -1;
+      ov.frame = -1;
+      this.show(m.frames - 1); // whole paths: where each run goes from here
+      this.stats.drags = (this.stats.drags || 0) + 1;
+      this.stats.dragMs = Math.round((performance.now() - t0) * 10) / 10;
+      this.root.dataset.startCell = cell; // for tests: the paths drawn start there
+    }
+
+    /** Release: start there (one rerun, the exact runs from that start). */
+    onDragEnd() {
+      window.removeEventListener("pointermove", this.onDragMove, true);
+      window.removeEventListener("pointerup", this.onDragEnd, true);
+      window.removeEventListener("pointercancel", this.onDragEnd, true);
+      const d = this.drag;
+      this.drag = null;
+      if (!d || !d.start) return;
+      const round = (v) => Number(v.toPrecision(4));
+      this.send({ event: "start", start: d.start.map(round) });
     }
 
     /** Release: keep the value (one rerun: scene, link, summary table). */
@@ -742,13 +815,13 @@
         const row = this.legendRows[i];
         const passed = f >= r.divFrame;
         const k = Math.min(f, r.lastFinite);
-        const text = passed ? `diverged at step ${r.divergedAt.toLocaleString("en-US")}` : `loss ${fmt(k >= 0 ? r.v[k] : NaN)}`;
+        const text = passed ? `${r.stopWord} at step ${r.divergedAt.toLocaleString("en-US")}` : `loss ${fmt(k >= 0 ? r.v[k] : NaN)}`;
         if (text !== row.text) {
           row.status.textContent = text;
           row.text = text;
         }
         if (passed !== row.diverged) {
-          row.row.classList.toggle("llp-diverged", passed);
+          row.row.classList.toggle(r.stopWord === "diverged" ? "llp-diverged" : "llp-escaped", passed);
           row.diverged = passed;
         }
       });

@@ -69,7 +69,15 @@ def focus_player(frame):
 
 
 def drag_camera(page, frame):
-    """Rotate the 3-D view with the mouse, as a user would; return the new camera."""
+    """Rotate the 3-D view with the mouse, as a user would; return the new camera.
+
+    The camera is read after the drag's own ``plotly_relayout`` (fired on release), not at
+    its first change: on a busy machine the first change is mid-drag.
+    """
+    frame.evaluate(
+        """() => { const gd = LLPlayer.current().gd3; window.__relayouts = 0;
+                   gd.on("plotly_relayout", () => { window.__relayouts++; }); }"""
+    )
     before = frame.evaluate(CAMERA)
     box = frame.locator(".llp-3d").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -77,6 +85,7 @@ def drag_camera(page, frame):
     page.mouse.down()
     page.mouse.move(cx + 140, cy + 50, steps=12)
     page.mouse.up()
+    wait_until(lambda: frame.evaluate("window.__relayouts") > 0, what="the drag's relayout")
     return wait_until(
         lambda: (
             (c := frame.evaluate(CAMERA)) and c["layout"]["eye"] != before["layout"]["eye"] and c

@@ -61,10 +61,16 @@ def test_camera_survives_play_and_a_sidebar_change(open_app, app_url, player_fra
     assert_same_camera(frame.evaluate(CAMERA)["gl"], user["gl"])
 
     # Change the number of steps in the sidebar: a rerun with new paths on the same surface.
+    before = state(frame)["ready"]
     steps = page.get_by_role("spinbutton", name="Steps")
     steps.fill("300")
     steps.press("Enter")
-    wait_until(lambda: "/ 300" in state(frame)["step"], timeout=60, what="the new payload")
+    # Both charts drawn (data-ready names the new payload), not only the map.
+    wait_until(
+        lambda: (s := state(frame))["ready"] != before and "/ 300" in s["step"],
+        timeout=90,
+        what="the new payload drawn",
+    )
     assert_same_camera(frame.evaluate(CAMERA)["gl"], user["gl"])
     assert_same_camera(frame.evaluate(CAMERA)["layout"], user["layout"])
     screenshot(page, "explorer-camera-kept")

@@ -25,6 +25,17 @@ def test_slice_renders_with_paths_and_boundaries(page, app_url, player_frame, sc
     )
     assert traces["d3"][0] == "surface" and traces["d3"].count("scatter3d") >= 4
     assert traces["d2"][0] == "contour"
+    # The slice's axes are named (both charts' axis titles), and the runs are the page's own
+    # defaults, not the explorer's scene that app.py keeps in other pages' addresses.
+    axes = frame.evaluate(
+        """() => { const P = LLPlayer.current();
+                   return [P.gd2.layout.xaxis.title.text, P.gd2.layout.yaxis.title.text,
+                           P.gd3.layout.scene.xaxis.title.text]; }"""
+    )
+    one, two = "direction 1 (filter-normalised)", "direction 2 (filter-normalised)"
+    assert axes == [one, two, "direction 1"], axes  # short in 3-D
+    text = frame.locator("body").inner_text()
+    assert "SGD (torch.optim.SGD) lr=0.5" in text
     st = state(frame)
     assert len(st["paths2d"]) == 4 and all(n > 10 for n in st["paths2d"]), st
     # The boundary plot: the data (two scatter traces) and one contour line per run.

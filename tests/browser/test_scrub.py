@@ -75,3 +75,64 @@ def test_dragging_the_learning_rate_moves_the_path_without_a_rerun_and_commits_o
     assert f"lr%3D{low:g}" in page.url or f"lr={low:g}" in page.url, page.url
     assert_same_camera(frame.evaluate(CAMERA)["layout"], camera)  # the camera stays put
     assert not page.console_errors, page.console_errors
+
+
+START_AT = """() => {
+  const P = LLPlayer.current(), m = P.model, box = P.gd2.getBoundingClientRect();
+  return { x: box.left + P.overlay.px(m.start.x), y: box.top + P.overlay.py(m.start.y),
+           start: [m.start.x, m.start.y], grid: !!m.startGrid,
+           pressed: document.querySelector(".llp-start-btn").getAttribute("aria-pressed"),
+           cell: document.getElementById("llp-root").dataset.startCell || null,
+           paths: [...document.querySelectorAll(".llp-path")].map((p) => p.getAttribute("d")),
+           ready: document.getElementById("llp-root").dataset.ready };
+}"""
+
+
+def test_dragging_the_start_moves_every_path_without_a_rerun_and_starts_there_on_release(
+    open_app, app_url, player_frame, screenshot
+):
+    page = open_app(app_url)
+    frame = player_frame(page)
+    first = frame.evaluate(START_AT)
+    assert not first["grid"] and first["pressed"] == "false"
+    camera = drag_camera(page, frame)["layout"]
+    frame.locator(".llp-start-btn").click()  # one rerun brings the grid of starts
+    wait_until(
+        lambda: (s := frame.evaluate(START_AT))["grid"] and s["ready"] != first["ready"],
+        what="the grid of starts drawn",
+    )
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    on = frame.evaluate(START_AT)
+    assert on["pressed"] == "true" and on["start"] == first["start"]
+    assert_same_camera(frame.evaluate(CAMERA)["layout"], camera)
+    page.evaluate(COUNT_RERUNS)
+
+    # Rosenbrock's start dragged towards the lower right, past several grid cells.
+    iframe = frame.frame_element().bounding_box()  # START_AT is in the iframe's pixels
+    x0, y0 = iframe["x"] + on["x"], iframe["y"] + on["y"]
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    cells, paths = set(), set()
+    for t in range(1, 9):
+        page.mouse.move(x0 + 30 * t, y0 + 25 * t, steps=2)
+        now = frame.evaluate(START_AT)
+        cells.add(now["cell"])
+        paths.add(now["paths"][0])
+    assert len(cells) >= 4 and len(paths) >= 4, (cells, len(paths))
+    assert page.evaluate("window.__reruns") == 0  # the paths followed in the browser
+    screenshot(page, "scrub-start-dragging")
+    cell = now["cell"]
+    page.mouse.up()  # one rerun: the runs from that start, exactly
+    wait_until(lambda: frame.evaluate(START_AT)["ready"] != on["ready"], what="the new start")
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    after = frame.evaluate(START_AT)
+    i, j = map(int, cell.split(","))
+    grid = frame.evaluate("() => LLPlayer.current().model.startGrid")
+    assert grid is not None  # still on: the next drag needs no round trip either
+    expected = frame.evaluate(f"() => [LLPlayer.current().model.startGrid.x[{i}], "
+                              f"LLPlayer.current().model.startGrid.y[{j}]]")  # fmt: skip
+    assert after["start"] == pytest.approx(expected, abs=5e-3)
+    assert after["paths"][0] != on["paths"][0]  # the runs from the new start
+    assert "start=" in page.url
+    assert_same_camera(frame.evaluate(CAMERA)["layout"], camera)
+    assert not page.console_errors, page.console_errors

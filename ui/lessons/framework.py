@@ -8,7 +8,8 @@ computed from the runs, "Try this" suggestions and the ``claim`` that
 ``tests/test_lessons.py`` checks by running the presets through the core.
 
 Charts and notes take a *source*: any object with ``runs(scene)`` and
-``internals(scene)`` returning what :mod:`ui.compute` returns. The page passes
+``internals(scene)`` returning what :mod:`ui.compute` returns (and ``cached(kind, key,
+compute_fn)`` for a lesson's own longer computation). The page passes
 ``ui.compute`` (cached); tests pass :data:`CORE` (plain, uncached).
 """
 
@@ -317,7 +318,12 @@ def fmt_num(value) -> str:
 # --- data helpers (plain NumPy, shared by charts, notes and tests) ---------------------
 
 
-CORE = SimpleNamespace(runs=sc.results, internals=sc.internals)
+def _uncached(kind, key, compute_fn, **_):
+    """Run ``compute_fn`` at once, without progress (``ui.compute.cached``'s plain twin)."""
+    return compute_fn(None)
+
+
+CORE = SimpleNamespace(runs=sc.results, internals=sc.internals, cached=_uncached)
 """A source for charts and notes that runs the core directly (for tests and scripts)."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import figures
 from ui import scene as sc
 
 from .framework import Chart, Control, Lesson, loss_chart, run
@@ -28,7 +29,7 @@ def _l9_notes(scene, source):
         return ["No racer is switched on: pick at least one above."]
     return [
         f"**{r.label}**: loss after {scene.steps} steps **{r.values[-1]:.2g}**"
-        + (f", diverged at step {r.diverged_at}" if r.diverged_at >= 0 else "")
+        + (f", {figures.stop_text(r)}" if r.diverged_at >= 0 else "")
         + f"; distance to the minimum {_distance_to_min(scene, r.points):.2g}."
         for r in source.runs(scene)
     ]

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+import figures
 from ui import scene as sc
 
 from .framework import Chart, Control, Lesson, loss_chart, run
@@ -53,7 +54,7 @@ L13_PRESETS = {
 def _l13_notes(scene, source):
     return [
         f"**{r.label}**: loss after {scene.steps} steps **{r.values[-1]:.3g}**"
-        + (f", diverged at step {r.diverged_at}" if r.diverged_at >= 0 else "")
+        + (f", {figures.stop_text(r)}" if r.diverged_at >= 0 else "")
         for r in source.runs(scene)
     ]
 
