@@ -23,7 +23,8 @@ if page.url_path not in (LESSONS.url_path, NETWORK.url_path):
     # Every page's address links to what it shows: the scene it opens on (a lesson's address
     # is its number, the network page's its own settings: both pages write them themselves,
     # and the explorer's runs=, steps=, seed= would be read as theirs). Read before writing,
-    # so a shared link to any page opens its scene.
+    # so a shared link to any page opens its scene, and says what it could not use.
     state.sync_url(state.current_scene())
+    state.show_link_warnings()
 with routing.running_page():
     page.run()

@@ -24,7 +24,7 @@ def different_scenes(n, seed=0):
     out = []
     for i in range(n):
         surface = SURFACES[i % len(SURFACES)]
-        runs = ",".join(rng.sample(OPTIMIZERS, 2))
+        runs = ";".join(rng.sample(OPTIMIZERS, 2))  # the link separates runs with ";"
         start = f"{rng.uniform(-2, 2):.3f},{rng.uniform(-1, 2):.3f}"
         out.append(("", f"surface={surface}&runs={runs}&start={start}&steps={100 + i}"))
     return out

@@ -24,6 +24,7 @@ PAGES = [
     "pages/sweeps.py",
     "pages/custom_surface.py",
     "pages/stability.py",
+    "pages/network.py",
 ]
 VALUES = {
     "surface": [
@@ -66,6 +67,10 @@ VALUES = {
     "seed": ["0", "42", "-1", "abc", "1e30"],
     "lesson": ["1", "3", "0", "999", "[x](http://a.bc/l)"],
     "[click](http://e.vil)": ["1"],
+    "dataset": ["moons", "xor", "iris", "<b>x</b>"],
+    "hidden": ["4", "64", "0", "1e9"],
+    "slice": ["pca", "filter", "random"],
+    "grid": ["21", "5000"],
 }
 
 

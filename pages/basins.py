@@ -3,11 +3,10 @@
 import numpy as np
 import streamlit as st
 
-import optimizers
 import surfaces
 from figures import analysis
-from optimizers import sweeps
-from ui import compute, pickers, state
+from ui import basin_view as view
+from ui import pickers, state
 from ui import scene as sc
 from ui.routing import through_app
 
@@ -15,7 +14,6 @@ through_app()
 
 MAX_OPTIMIZERS = 4
 DEFAULT_NAMES = ("gd", "momentum", "rmsprop", "adam")
-CACHE_SIZE = 12  # basin maps kept across sessions (a few MB each at 200 x 200)
 
 st.title("Basin map")
 st.caption(
@@ -102,26 +100,12 @@ for i, col in enumerate(st.columns(count)):
             pickers.optimizer_card(i, surface, seed, default, key=f"basins.{surface_name}")
         )
 
-# --- compute (each map cached on its own, so changing one keeps the others) -------------
+# --- compute (each map cached on its own; heavy ones wait for a button, see basin_view) ---
 xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-maps = []
-for i, run in enumerate(configs):
-    try:
-        opt = optimizers.make(run.optimizer, **run.hparams())
-    except ValueError as err:
-        st.error(f"**Optimizer {i + 1}: {err}**")
-        st.stop()
-    grid = f"{resolution}×{resolution} grid, {steps} steps"
-
-    def work(progress, run=run, opt=opt, grid=grid):
-        report = lambda f, message: progress(f, f"{run.label()}: {message} ({grid})")  # noqa: E731
-        return sweeps.basin_map(
-            surface, opt, xs, ys, int(steps), minima, float(tol),
-            escape_radius=sc.escape_radius(surface), progress=report,
-        )  # fmt: skip
-
-    key = (page.key, run.optimizer, run.hp, int(resolution), int(steps), float(tol))
-    maps.append(compute.cached("basins", key, work, size=CACHE_SIZE, text="Running every start…"))
+seconds, chunk = view.plan(surface, page.key, resolution**2, int(steps), count)
+todo = view.missing(page.key, configs, resolution, int(steps), float(tol))
+view.gate(seconds * todo / count, todo)
+maps = view.maps(surface, configs, xs, ys, int(steps), minima, float(tol), page.key, chunk)
 
 # --- draw -------------------------------------------------------------------------------
 max_steps = max((int(m.steps_to_tol.max()) for m in maps), default=1) or 1

@@ -26,7 +26,6 @@ with st.sidebar:
     )
 
 theme = present.apply("Loss Landscape Lab")
-state.show_link_warnings()
 
 try:
     surface = scene.build_surface()

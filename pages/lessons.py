@@ -22,8 +22,7 @@ st.caption(
     f"{lesson_view.COUNT} short lessons, from plain gradient descent to Adam and beyond. Each "
     "one has a scene that shows its point, a few controls to poke at it, and suggestions to try."
 )
-if warning := st.session_state.pop(lesson_view.WARNING, None):
-    st.warning(warning, icon=":material/link_off:")
+state.show_link_warnings(st.session_state.pop(lesson_view.WARNING, []))
 
 # A wrapping row: on a narrow screen the buttons move under the selector, never truncated.
 with st.container(horizontal=True, vertical_alignment="bottom"):

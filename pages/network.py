@@ -6,7 +6,7 @@ import figures
 from figures import network as netfig
 from ui import network_controls as ctl
 from ui import network_scene as ns
-from ui import present, share
+from ui import present, share, state
 from ui.player import player
 from ui.routing import through_app
 from ui.text import inert
@@ -20,8 +20,7 @@ with st.sidebar:
 ctl.store(scene)
 
 theme = present.apply("Network landscape")
-for text in link_warnings:  # each quotes the link's value inertly (ui.text.inert)
-    st.warning(text, icon=":material/link_off:")
+state.show_link_warnings(link_warnings)
 st.caption(
     "A real network, `Linear(2, H) → tanh → Linear(H, 1)`, trained on the data with every "
     "run from one shared initialisation and the same mini-batches. The 3-D view is a 2-D "

@@ -458,6 +458,8 @@ def _typed(name, pname, spec, value):
         if value not in (0, 1, True, False):
             raise ValueError(f"{where} is a switch: use True or False, got {value!r}")
         return bool(value)
+    if isinstance(value, bool | np.bool_):  # float(True) is 1.0: a switch is not a number
+        raise ValueError(f"{where} must be a number, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):

@@ -304,7 +304,11 @@ def check(text):
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("the formula is nested too deeply") from None
-    _Checker(offsets).check(tree)
+    checker = _Checker(offsets)
+    checker.check(tree)
+    call = _innermost_overflow(tree, ast.Call)
+    if call is not None:  # exp(exp(10)): say so now, not after the worker has tried
+        raise FormulaError(_overflow_text(call, f" at position {checker.where(call)}"))
     return normalized
 
 
@@ -572,33 +576,55 @@ def _symbolic(normalized, on_compiled):
     return entry
 
 
-def _overflow_message(normalized):
-    """Name the innermost constant part of the formula that overflows a float."""
-    tree = ast.parse(normalized, mode="eval")
+def _innermost_overflow(tree, kinds):
+    """Return the innermost constant node of type ``kinds`` whose float value is infinite.
+
+    Only nodes whose operands are all finite count, so the culprit is the step that
+    overflows (``exp(exp(10))`` in ``exp(exp(exp(10)))``), not everything around it.
+    """
     culprit = None
     for node in ast.walk(tree):  # breadth first: the last hit is the innermost
-        if isinstance(node, ast.Call | ast.BinOp):
-            value = _constant_value(node)
-            if value is not None and math.isinf(value):
+        if not isinstance(node, kinds):
+            continue
+        value = _constant_value(node)
+        if value is None or not math.isinf(value):
+            continue
+        operands = node.args if isinstance(node, ast.Call) else [node.left, node.right]
+        if isinstance(node, ast.BinOp | ast.Call):
+            if all(math.isfinite(_constant_value(o)) for o in operands):
                 culprit = node
+    return culprit
+
+
+def _overflow_text(node, where=""):
+    shown = ast.unparse(node).replace(" ** ", "^")
+    return f"{shown}{where} overflows: its value exceeds about 1.8e308, the largest float"
+
+
+def _overflow_message(normalized):
+    """Name the innermost constant part of the formula that overflows a float."""
+    culprit = _innermost_overflow(ast.parse(normalized, mode="eval"), (ast.Call, ast.BinOp))
     if culprit is None:
         return "a number in the formula overflows (it is beyond about 1.8e308)"
-    shown = ast.unparse(culprit).replace("**", "^")
-    return f"{shown} overflows: it is larger than the largest float (about 1.8e308)"
+    return _overflow_text(culprit)
 
 
 _CHECK_POINTS = 101  # per axis: the finiteness check's grid over the view
 
 
-def _check_finite(fns, domain):
+def _check_finite(fns, domain, normalized):
     """Refuse a formula with no finite value on the view (it could draw nothing)."""
     (x0, x1), (y0, y1) = domain
     gx, gy = np.meshgrid(np.linspace(x0, x1, _CHECK_POINTS), np.linspace(y0, y1, _CHECK_POINTS))
     z = fns.value(np.column_stack([gx.ravel(), gy.ravel()]))
     if not np.isfinite(z).any():
+        where = f"the formula has no finite value anywhere in the view x in [{x0:g}, {x1:g}], "
+        where += f"y in [{y0:g}, {y1:g}]"
+        culprit = _innermost_overflow(ast.parse(normalized, mode="eval"), ast.BinOp)
+        if culprit is not None:
+            raise FormulaError(f"{where}: {_overflow_text(culprit)}")
         raise FormulaError(
-            f"the formula has no finite value anywhere in the view x in [{x0:g}, {x1:g}], "
-            f"y in [{y0:g}, {y1:g}]: it takes the log or square root of a negative number, "
+            f"{where}: it takes the log or square root of a negative number, "
             "a fractional power of a negative number, or a number beyond about 1.8e308 "
             "(such as exp(1000) or 10^400)"
         )
@@ -619,7 +645,7 @@ def _analyse(fns, domain):
 def _build(normalized, domain):
     found = {}
     expr, fns, latex = _symbolic(normalized, lambda fns: found.update(_analyse(fns, domain)))
-    _check_finite(fns, domain)
+    _check_finite(fns, domain, normalized)
     return Surface(
         name="formula",
         title=normalized.replace(" ", "").replace("**", "^"),

@@ -168,3 +168,54 @@ def health(port, timeout):
             return time.perf_counter() - t0
     except OSError:
         return None
+
+
+class Session:
+    """One open session that reruns with widget triggers, as a browser tab does.
+
+    ``async with Session(port) as s``: ``await s.rerun(page, query, triggers=[id])`` sends
+    a rerun (``triggers`` are button ids pressed for it); ``await s.next_event(timeout)``
+    returns ``("element", Element)`` or ``("finished", name)`` with the ForwardMsg's
+    ``script_finished`` name (``FINISHED_SUCCESSFULLY``, ``FINISHED_EARLY_FOR_RERUN``...).
+    """
+
+    def __init__(self, port, timeout=120.0):
+        self.port, self.timeout, self.ws = port, timeout, None
+
+    async def __aenter__(self):
+        import websockets
+
+        self.ws = await websockets.connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=f"http://127.0.0.1:{self.port}",
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,
+        )
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def rerun(self, page="", query="", triggers=()):
+        back = BackMsg()
+        back.rerun_script.query_string = query
+        back.rerun_script.page_name = page
+        for widget_id in triggers:
+            state = back.rerun_script.widget_states.widgets.add()
+            state.id = widget_id
+            state.trigger_value = True
+        await self.ws.send(back.SerializeToString())
+
+    async def next_event(self, timeout):
+        deadline = time.perf_counter() + timeout
+        while True:
+            left = max(0.01, deadline - time.perf_counter())
+            msg = ForwardMsg()
+            msg.ParseFromString(await asyncio.wait_for(self.ws.recv(), left))
+            kind = msg.WhichOneof("type")
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                return "element", msg.delta.new_element
+            if kind == "script_finished":
+                return "finished", ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)

@@ -13,8 +13,8 @@ from ui import scene as sc
 PAGE = "pages/explorer.py"
 
 
-def run_page(app_test, scene=None, query=None):
-    at = app_test(PAGE)
+def run_page(app_test, scene=None, query=None, path=PAGE):
+    at = app_test(path)
     if scene is not None:
         at.session_state["scene"] = scene
     if query is not None:
@@ -158,7 +158,7 @@ def test_adding_and_removing_runs(app_test):
 
 def test_link_opens_the_scene(app_test):
     scene = sc.Scene(surface="saddle", runs=sc.default_runs("saddle"), steps=120, seed=4)
-    at = run_page(app_test, query=urllib.parse.urlencode(sc.to_query(scene)))
+    at = run_page(app_test, query=urllib.parse.urlencode(sc.to_query(scene)), path="app.py")
     assert_clean(at)
     assert at.session_state["scene"] == scene
     assert not any("could not be used" in w.value for w in at.warning)
@@ -166,7 +166,8 @@ def test_link_opens_the_scene(app_test):
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)
 def test_hostile_links_fall_back_with_a_visible_warning(app_test, query):
-    at = run_page(app_test, query=query)
+    # app.py shows the link's warnings before the page (before every page reading the link).
+    at = run_page(app_test, query=query, path="app.py")
     assert_clean(at)
     assert any("could not be used" in w.value for w in at.warning)
 

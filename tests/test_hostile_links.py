@@ -112,3 +112,19 @@ def test_inert_escapes_everything_markdown_could_use():
     assert not _LIVE_LINK.search(text)
     assert inert("x" * 500, 10) == "x" * 9 + "…"
     assert "\n" not in inert("a\nb")
+
+
+# GFM's autolink literals as Streamlit's renderer finds them: on the text *after* the
+# backslash escapes are resolved (the browser test tests/browser/test_link_text_browser.py
+# checks the rendered page itself).
+_AUTOLINK_LITERAL = re.compile(r"(?i)https?://|www\.|[-.\w+]@[-\w]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["http://e.vil/x", "HTTPS://E.VIL", "<http://e.vil>", "www.e.vil", "WwW.e.vil", "a@e.vil"],
+)
+def test_inert_breaks_autolink_literals_in_the_unescaped_text(text):
+    shown = re.sub(r"\\(.)", r"\1", inert(f"see {text} now"))
+    assert not _AUTOLINK_LITERAL.search(shown), shown
+    assert shown.replace("\u2060", "") == f"see {text} now"  # reads the same

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ui import links
 from ui import scene as sc
 
 
@@ -38,5 +39,5 @@ def test_a_boolean_for_a_number_setting_is_refused():
     ["[Your settings were reset - click here](http://127.0.0.1:9/phish)", "![](http://h/p.gif)"],
 )
 def test_link_text_in_warnings_is_escaped(key):
-    warnings = _warnings({key: "1"})
-    assert warnings and all("](" not in w and "![" not in w for w in warnings)
+    text = links.message(_warnings({key: "1"}))
+    assert text.startswith(links.HEADING) and "](" not in text and "![" not in text

@@ -118,6 +118,11 @@ def _store(kind: str, size: int) -> _Store:
     return _Store(size)
 
 
+def is_cached(kind: str, key: tuple, *, size: int = 16) -> bool:
+    """Return whether `cached` holds a result for ``key`` (without computing anything)."""
+    return _store(kind, size).get(key) is not None
+
+
 def cached(kind: str, key: tuple, compute_fn, *, size: int = 16, text: str = "Computing…"):
     """Return ``compute_fn(progress)``'s result for ``key``, computed once across sessions.
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import compute, lessons
-from ui.text import inert
+from ui import compute, lessons, links
 
 PICK = "lesson.pick"  # the selector's widget key
 CURRENT = "lesson.current"  # plain key: widget keys are dropped when the user changes page
@@ -17,12 +16,15 @@ def start_lesson():
     """Seed the selector once per visit: from ?lesson=N, else the lesson seen last."""
     if PICK in st.session_state:
         return
-    if "lesson" in st.query_params:
-        number, warning = lessons.parse_lesson(st.query_params.get_all("lesson"))
-        if warning:
-            st.session_state[WARNING] = inert(warning)  # it quotes the link
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    values, warnings = links.read(query, ("lesson",), "the lessons page")
+    if "lesson" in values:
+        number, warning = lessons.parse_lesson(values["lesson"])
+        warnings += [warning] if warning else []
     else:
         number = st.session_state.get(CURRENT, 1)
+    if warnings:
+        st.session_state[WARNING] = warnings  # plain text quoting the link: shown inert
     st.session_state[PICK] = number
 
 

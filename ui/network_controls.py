@@ -12,6 +12,7 @@ from ui import network_scene as ns
 from ui import scene as sc
 from ui import state
 from ui.compute import cached
+from ui.text import inert
 
 KEY = "network_scene"  # plain session keys survive page switches
 _STEP = "network_step"
@@ -93,7 +94,7 @@ def _runs_editor(scene: ns.NetScene) -> tuple:
         items.append(f"{flag}{name}{':' + settings if settings else ''}@{colour}")
     parsed, warnings = sc.from_query({"runs": ";".join(items)})
     if warnings:
-        st.error(" ".join(warnings))  # ui.scene's warnings are inert already
+        st.error(inert(" ".join(warnings)))  # plain sentences that may quote the table
         return scene.runs
     return parsed.runs
 

@@ -20,8 +20,8 @@ import optimizers
 import surfaces
 from surfaces.network import MAX_HIDDEN
 from surfaces.plane import DIRECTIONS
+from ui import links
 from ui import scene as sc
-from ui.text import inert
 
 MAX_STEPS = 5000
 GRIDS = (21, 41, 61, 81)
@@ -185,6 +185,7 @@ _INTS = {
 }
 _FIELDS = {"hidden": "hidden", "steps": "steps", "batch": "batch_size", "seed": "seed"}
 _FIELDS["center"] = "center_run"
+KEYS = (*_INTS, "dataset", "slice", "grid", "runs")
 
 
 def to_query(ns: NetScene) -> dict:
@@ -199,13 +200,10 @@ def to_query(ns: NetScene) -> dict:
 def from_query(query) -> tuple[NetScene, list[str]]:
     """Decode a link into settings; every bad part falls back to its default with a warning.
 
-    Warnings are Markdown-safe: they quote the link's value through ``ui.text.inert``
-    (``ui.scene``'s run warnings are inert as a whole).
+    The warnings are plain sentences that may quote the link (show them with
+    ``ui.state.show_link_warnings``, which makes them inert).
     """
-    values, warnings = {}, []
-    for key, value in dict(query).items():
-        value = value[0] if isinstance(value, list | tuple) and value else value
-        values[key] = str(value)[:2000]
+    values, warnings = links.read(query, KEYS, "the network page")
     parts = {}
     for key, (low, high) in _INTS.items():
         if key in values:
@@ -217,7 +215,7 @@ def from_query(query) -> tuple[NetScene, list[str]]:
             except ValueError:
                 warnings.append(
                     f"The link's {key} must be a whole number in {low}..{high}, got "
-                    f"'{inert(values[key], 40)}'; the default is used instead."
+                    f"'{values[key][:40]}'; the default is used instead."
                 )
     choices = {
         "dataset": ("dataset", surfaces.DATASETS),
@@ -231,7 +229,7 @@ def from_query(query) -> tuple[NetScene, list[str]]:
             else:
                 warnings.append(
                     f"The link's {key} must be one of {', '.join(options)}, got "
-                    f"'{inert(values[key], 40)}'; the default is used instead."
+                    f"'{values[key][:40]}'; the default is used instead."
                 )
     if "runs" in values:
         scene, run_warnings = sc.from_query({"runs": values["runs"]})

@@ -27,7 +27,7 @@ import optimizers
 import surfaces
 from figures.scale import short_number
 from optimizers.sweeps import steps_within
-from ui.text import inert
+from ui import links
 
 FORMULA = "formula"
 MAX_STEPS = 5000  # the player animates every step up to here
@@ -35,7 +35,7 @@ MAX_SEED = 2**31 - 1
 MAX_RUNS = 8
 MAX_COORD = 1e6  # |x|, |y| of a start point, from a link or a click on the player
 MAX_NOISE = 5.0  # the sidebar's slider and the link accept the same range
-MAX_QUERY_VALUE = 2000  # characters: 8 runs with every setting fit; longer is not a scene
+KEYS = ("surface", "f", "start", "steps", "runs", "schedule", "noise", "batch", "seed")
 PALETTE = (
     "#d62728",
     "#1f77b4",
@@ -241,24 +241,10 @@ def from_query(query) -> tuple[Scene, list[str]]:
     scene : Scene
         A valid scene: every invalid part replaced by its default.
     warnings : list of str
-        One plain-language sentence per part that was replaced.
+        One plain sentence per part that was replaced (it may quote the link: show it
+        with ``ui.links.message``, which makes it inert).
     """
-    warnings: list[str] = []
-    values = {}
-    for key, value in dict(query).items():
-        if isinstance(value, list | tuple):
-            if len(value) > 1:
-                warnings.append(f"The link repeats '{key[:40]}'; the first value is used.")
-            value = value[0] if value else ""
-        value = str(value)
-        if len(value) > MAX_QUERY_VALUE:
-            warnings.append(f"The link's '{key[:40]}' is too long and was ignored.")
-            continue
-        values[key] = value
-    known = {"surface", "f", "start", "steps", "runs", "schedule", "noise", "batch", "seed"}
-    for key in sorted(set(values) - known):
-        warnings.append(f"The link's '{key[:40]}' is not a setting and was ignored.")
-
+    values, warnings = links.read(query, KEYS)
     scene = default_scene()
     parts = {}
     parsers = (
@@ -275,9 +261,15 @@ def from_query(query) -> tuple[Scene, list[str]]:
         if key not in values:
             continue
         try:
-            parts.update(parse(values[key], values))
+            found = parse(values[key], values)
+            if isinstance(found, tuple):  # the surface: its own warnings for its parameters
+                found, refused = found
+                warnings += refused
+            parts.update(found)
         except ValueError as err:
             warnings.append(f"{str(err).rstrip('.')}. The default is used instead.")
+    if "f" in values and values.get("surface", "").partition(":")[0].strip() != FORMULA:
+        warnings.append("The link's formula 'f' is used only with surface=formula; ignored.")
     if parts.get("batch_size"):
         try:
             _check_batch(parts["batch_size"], replace(scene, **parts))
@@ -287,12 +279,12 @@ def from_query(query) -> tuple[Scene, list[str]]:
     if "runs" not in parts and parts.get("surface", scene.surface) != scene.surface:
         if parts["surface"] != FORMULA:
             parts["runs"] = default_runs(parts["surface"])
-    # Warnings quote the link, and pages show them as Markdown: make them inert here,
-    # once, so no page can render a link, image or HTML from a link's text.
-    return replace(scene, **parts), [inert(w, 400) for w in warnings]
+    # Warnings quote the link: they are plain text, shown only through links.message (inert).
+    return replace(scene, **parts), warnings
 
 
 def _parse_surface(value, values):
+    """Read ``surface``; a bad parameter is dropped (the surface's default, with a warning)."""
     name, params = _split(value)
     if name == FORMULA:
         formula = values.get("f", "")
@@ -300,13 +292,15 @@ def _parse_surface(value, values):
         return {"surface": FORMULA, "formula": formula, "surface_params": ()}
     if name not in surfaces.names():
         raise ValueError(f"Unknown surface '{name[:40]}'.")
-    specs = surfaces.info(name).params
-    for key, value in params.items():
-        # true/false only for switches: a number setting would silently read true as 1.
-        if isinstance(value, bool) and key in specs and not isinstance(specs[key].default, bool):
-            raise ValueError(f"'{key}' of {name} must be a number, got '{str(value).lower()}'.")
-    surfaces.get(name, **params)  # validates the parameters
-    return {"surface": name, "surface_params": tuple(sorted(params.items()))}
+    specs, kept, refused = surfaces.info(name).params, {}, []
+    for key, number in params.items():
+        try:
+            surfaces.check_params(name, specs, {key: number})  # also refuses true for a number
+            kept[key] = number
+        except ValueError as err:
+            refused.append(f"{str(err).rstrip('.')}. The surface's default is used instead.")
+    surfaces.get(name, **kept)  # validates the parameters together
+    return {"surface": name, "surface_params": tuple(sorted(kept.items()))}, refused
 
 
 def _check_batch(batch, scene):
@@ -356,13 +350,16 @@ def _parse_schedule(value, _):
 def _split(text: str) -> tuple[str, dict]:
     """Split ``name:k=v,k=v`` into the name and a dict of numbers/booleans."""
     name, _, rest = text.partition(":")
+    name = name.strip()
     params = {}
     for pair in filter(None, rest.split(",")):
         key, sep, raw = pair.partition("=")
         if not sep or not key.isidentifier():
             raise ValueError(f"'{pair[:40]}' is not a setting of the form name=value.")
+        if key in params:
+            raise ValueError(f"'{key[:40]}' of {name[:40]} is given twice.")
         params[key] = _number(raw, key)
-    return name.strip(), params
+    return name, params
 
 
 def _join(name: str, params: Params) -> str:

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import compute, ladder
+from ui import compute, ladder, links
 from ui import scene as sc
 
 SCENE = "scene"
@@ -125,14 +125,20 @@ def sync_url(scene: sc.Scene) -> None:
         st.query_params.from_dict(query)
 
 
-def show_link_warnings() -> None:
-    """Show, once, what was wrong with the link the session was opened with."""
-    warnings = st.session_state.pop(_LINK_WARNINGS, [])
+def show_link_warnings(warnings: list[str] | None = None) -> None:
+    """Show what was wrong with a link: one warning box, its text inert (``ui.links``).
+
+    Parameters
+    ----------
+    warnings : list of str, optional
+        A page's own link warnings (lessons, network). By default the scene link's, kept
+        by `current_scene` and shown once, by whichever page the session opened on
+        (app.py calls this before every scene page).
+    """
+    if warnings is None:
+        warnings = st.session_state.pop(_LINK_WARNINGS, [])
     if warnings:
-        st.warning(
-            "Some settings in the link could not be used:\n\n"
-            + "\n".join(f"- {w}" for w in warnings)
-        )
+        st.warning(links.message(warnings), icon=":material/link_off:")
 
 
 def explorer_step() -> int | None:
