@@ -7,14 +7,7 @@
  */
 (function (P) {
   "use strict";
-  const { THEMES } = P;
-
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
+  const { THEMES, el } = P;
 
   /**
    * Tabs of curves. `set(curves, themeName)` takes a list of

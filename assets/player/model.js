@@ -62,6 +62,14 @@
     return Number(v.toPrecision(digits || 3)).toString();
   }
 
+  /** A new element with a class and text (the controls of player.js and curves.js). */
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
   /** A setting's value as a person types it: 0.0005, 0.9, 1e-7 (3 significant digits). */
   function nice(v) {
     return isFinite(v) ? Number(v.toPrecision(3)).toString() : "—";
@@ -259,5 +267,5 @@
   }
 
 
-  Object.assign(P, { FONT, GHOST_OPACITY, THEMES, decodeArray, fmt, nice, plural, prepare });
+  Object.assign(P, { FONT, GHOST_OPACITY, THEMES, decodeArray, el, fmt, nice, plural, prepare });
 })(window.LLPlayerParts = window.LLPlayerParts || {});

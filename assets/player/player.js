@@ -20,7 +20,7 @@
  */
 (function (P) {
   "use strict";
-  const { decodeArray, fmt, nice, plural, prepare, buildFigures, MapOverlay } = P;
+  const { decodeArray, el, fmt, nice, plural, prepare, buildFigures, MapOverlay } = P;
 
   // ---------------------------------------------------------------- player
 
@@ -77,13 +77,6 @@
     };
     wrapped.llpWrapped = true;
     proto.getContext = wrapped;
-  }
-
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
   }
 
   class Player {
