@@ -20,7 +20,7 @@ def _line_figure(runs, series, title, ylabel, *, log_y=False):
     The words are :func:`~figures.payload.stop_text`'s ("diverged at step k", or
     "escaped (left the view) at step k" on a surface unbounded below).
     """
-    data = []
+    data, marks = [], []
     for run, y in zip(runs, series, strict=True):
         y = np.asarray(y, dtype=np.float64)
         if log_y:
@@ -45,21 +45,43 @@ def _line_figure(runs, series, title, ylabel, *, log_y=False):
                 # Escapes: short words (the player's legend says them in full); the text
                 # goes to the roomier side of the mark, never off the chart's left edge.
                 text = f"escaped at step {run.diverged_at:,}" if run.escaped else stop_text(run)
-                data.append(
-                    {
-                        "type": "scatter",
-                        "mode": "markers+text",
-                        "x": [k],
-                        "y": [float(y[k])],
-                        "text": [text],
-                        "textposition": "top right" if k < 0.5 * (y.size - 1) else "top left",
-                        "textfont": {"color": run.color},
-                        "marker": {"symbol": "x", "size": 12, "color": run.color},
-                        "showlegend": False,
-                        "hoverinfo": "skip",
-                    }
-                )
+                side = "right" if k < 0.5 * (y.size - 1) else "left"
+                marks.append((k, k / max(1, y.size - 1), float(y[k]), side, text, run.color))
+    data += _mark_traces(marks, [t["y"] for t in data], log_y)
     return {"data": data, "layout": base_layout(title, "step", ylabel, height=320, log_y=log_y)}
+
+
+def _mark_traces(marks, series, log_y):
+    """Return the ✕ marks with their words; a label near an earlier one goes below."""
+    with np.errstate(all="ignore"):
+        ys = np.concatenate([np.asarray(s, dtype=float) for s in series]) if series else []
+        ys = np.log10(ys) if log_y else np.asarray(ys)
+    ys = ys[np.isfinite(ys)]
+    span = float(ys.max() - ys.min()) if ys.size else 1.0
+    placed, out = [], []
+    for k, x, y, side, text, color in marks:
+        h = np.log10(y) if log_y and y > 0 else y
+        near = any(
+            abs(x - px) < 0.25 and abs(h - py) < 0.12 * (span or 1.0) and pv == "top"
+            for px, py, pv in placed
+        )
+        vertical = "bottom" if near else "top"
+        placed.append((x, h, vertical))
+        out.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "x": [k],
+                "y": [y],
+                "text": [text],
+                "textposition": f"{vertical} {side}",
+                "textfont": {"color": color},
+                "marker": {"symbol": "x", "size": 12, "color": color},
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
+        )
+    return out
 
 
 def loss_figure(runs, log_y=False, *, title="Loss"):

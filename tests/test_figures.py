@@ -294,3 +294,18 @@ def test_static_figures_are_valid_plotly():
     marks = [t for t in loss["data"] if t["mode"] == "markers+text"]
     assert len(marks) == 1 and marks[0]["text"] == ["diverged at step 60"]
     assert marks[0]["x"] == [59]
+
+
+def test_stop_labels_close_together_do_not_overlap():
+    # Two runs escaping at nearby steps and losses: the second label goes below its mark.
+    from figures import Run, loss_figure
+
+    def run(stop, low):
+        values = np.full(501, np.nan)  # 500 steps, nothing after the escape
+        values[: stop + 1] = np.linspace(0, low, stop + 1)
+        return Run("r", "red", np.zeros((501, 2)), values, diverged_at=stop, escaped=True)
+
+    fig = loss_figure([run(46, -1900), run(173, -1600), run(259, -1610)])
+    marks = [t for t in fig["data"] if t.get("mode") == "markers+text"]
+    assert [t["textposition"] for t in marks] == ["top right", "top right", "bottom left"]
+    assert [t["x"] for t in marks] == [[46], [173], [259]]
