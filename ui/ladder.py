@@ -129,17 +129,11 @@ def ladder(scene: sc.Scene, index: int, name: str, surface=None) -> dict:
     ValueError
         If ``index`` or ``name`` names nothing that can be scrubbed.
     """
-    active = scene.active_runs()
-    if not 0 <= index < len(active):
-        raise ValueError(f"run must be in [0, {len(active) - 1}], got {index}")
-    run = active[index]
-    h = optimizers.spec(run.optimizer).hparams.get(name)
-    if h is None or h.kind == "bool":
-        raise ValueError(f"{run.label()} has no numeric hyperparameter {name!r}")
+    run, h = _numeric(scene, index, name)
     value = run.hparams()[name]
     values = stops(h, value)
     surface = surface if surface is not None else scene.build_surface()
-    rungs = [replace(run, hp=tuple(sorted({**dict(run.hp), name: v}.items()))) for v in values]
+    rungs = [run.with_hp(**{name: v}) for v in values]
     trajectories = sc.compute(replace(scene, runs=tuple(rungs)), surface)
     return {
         "run": index,
@@ -159,20 +153,23 @@ def committed(scene: sc.Scene, index: int, name: str, value) -> sc.Scene:
     ValueError
         If the run or hyperparameter does not exist, or the value is out of its range.
     """
+    run, h = _numeric(scene, index, name)
+    value = int(value) if h.kind == "int" else float(value)
+    optimizers.make(run.optimizer, **{**dict(run.hp), name: value})  # the registry's check
+    new = run.with_hp(**{name: value})
+    return replace(scene, runs=tuple(new if r is run else r for r in scene.runs))
+
+
+def _numeric(scene: sc.Scene, index: int, name: str):
+    """Return ``(run, HParam)`` of active run ``index``'s numeric ``name``; else ValueError."""
     active = scene.active_runs()
     if not 0 <= index < len(active):
         raise ValueError(f"run must be in [0, {len(active) - 1}], got {index}")
     run = active[index]
-    spec = optimizers.spec(run.optimizer)
-    h = spec.hparams.get(name)
+    h = optimizers.spec(run.optimizer).hparams.get(name)
     if h is None or h.kind == "bool":
         raise ValueError(f"{run.label()} has no numeric hyperparameter {name!r}")
-    value = int(value) if h.kind == "int" else float(value)
-    hp = {**dict(run.hp), name: value}
-    optimizers.make(run.optimizer, **hp)  # the registry's own check and message
-    hp = {k: v for k, v in hp.items() if v != spec.hparams[k].default}
-    new = replace(run, hp=tuple(sorted(hp.items())))
-    return replace(scene, runs=tuple(new if r is run else r for r in scene.runs))
+    return run, h
 
 
 def start_grid(scene: sc.Scene, surface=None, size: int = START_GRID) -> dict:

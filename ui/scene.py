@@ -83,6 +83,18 @@ class Run:
         full.update(self.hp)
         return full
 
+    def with_hp(self, **changes) -> Run:
+        """Return this run with ``changes`` applied, keeping only non-default values in ``hp``.
+
+        The form every control writes (sidebar, player ladder), so one setting gives one
+        label and one link whichever control set it.
+        """
+        defaults = optimizers.spec(self.optimizer).hparams
+        hp = {**dict(self.hp), **changes}
+        return replace(
+            self, hp=tuple(sorted((k, v) for k, v in hp.items() if v != defaults[k].default))
+        )
+
     def label(self) -> str:
         """Return a legend label: the optimizer's title and its non-default settings."""
         spec = optimizers.spec(self.optimizer)

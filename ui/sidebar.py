@@ -160,26 +160,23 @@ def _run_editor(run: sc.Run) -> sc.Run:
         )
         cols[2].button("Remove", key=_key(f"{prefix}.remove"), help="Remove this run.")
         st.caption(spec.summary)
-        hp = {}
         current = run.hparams()
-        for name, h in spec.hparams.items():
-            value = _hparam_widget(f"{prefix}.{name}", name, h, current[name])
-            if value != h.default:
-                hp[name] = value
-    return sc.Run(run.optimizer, tuple(sorted(hp.items())), color, enabled, uid=run.uid)
+        values = {
+            name: _hparam_widget(f"{prefix}.{name}", name, h, current[name])
+            for name, h in spec.hparams.items()
+        }
+    return replace(run.with_hp(**values), color=color, enabled=enabled)
 
 
 def _pending(run: sc.Run, prefix: str) -> sc.Run:
     """Return ``run`` as its controls will read this rerun (their state is already set)."""
-    spec = optimizers.spec(run.optimizer)
-    hp = dict(run.hp)
-    for name in spec.hparams:
+    changes = {}
+    for name in optimizers.spec(run.optimizer).hparams:
         value = st.session_state.get(_key(f"{prefix}.{name}"))
         if value is not None:
-            hp[name] = value
-    hp = {k: v for k, v in hp.items() if v != spec.hparams[k].default}
+            changes[name] = value
     enabled = st.session_state.get(_key(f"{prefix}.enabled"), run.enabled)
-    return replace(run, hp=tuple(sorted(hp.items())), enabled=bool(enabled))
+    return replace(run.with_hp(**changes), enabled=bool(enabled))
 
 
 def _options_section(scene: sc.Scene) -> sc.Scene:

@@ -166,8 +166,9 @@ def scrub_choice(scene: sc.Scene) -> tuple[int, str] | None:
     ``ui.ladder.default_choice``.
     """
     uid, name = st.session_state.get(_SCRUB, (None, None))
+    active = scene.active_runs()
     for option in ladder.options(scene):
-        if scene.active_runs()[option["run"]].uid == uid and name in option["names"]:
+        if active[option["run"]].uid == uid and name in option["names"]:
             return option["run"], name
     return ladder.default_choice(scene)
 
@@ -176,9 +177,9 @@ def apply_ladder_value(value: dict, scene: sc.Scene) -> None:
     """Act on the player's ladder events (``ui.component_values.player_value``).
 
     ``"startgrid"`` turns dragging the start on or off; ``"scrub"`` picks what the
-    ladder scrubs; ``"hparam"`` commits a released slider's
-    value to the scene (widgets re-seeded, link updated). Both rerun; a value the scene
-    refuses (a run that has gone, a value out of range) gives a warning instead.
+    ladder scrubs; ``"hparam"`` commits a released slider's value to the scene (widgets
+    re-seeded, link updated). Each reruns; a value the scene refuses (a run that has gone,
+    a value out of range) gives a warning instead.
     """
     active = scene.active_runs()
     try:

@@ -452,19 +452,19 @@
     scrubTo(k) {
       const m = this.model, L = m && m.ladder;
       if (!L || !(k >= 0 && k < L.values.length) || k === this.scrubK) return;
-      const t0 = performance.now();
       this.scrubK = k;
       const rung = L.rung(k);
       m.runs[L.run] = rung;
       this.legendRows[L.run].label.textContent = rung.label;
       this.showScrubValue(k);
-      const f = this.frame;
+      this.redraw(this.frame);
+    }
+
+    /** Draw frame f again after the model's runs changed (show skips a frame it drew). */
+    redraw(f) {
       this.frame = -1;
       this.overlay.frame = -1;
       this.show(f);
-      this.stats.scrubs = (this.stats.scrubs || 0) + 1;
-      this.stats.scrubMs = Math.round((performance.now() - t0) * 10) / 10;
-      this.root.dataset.scrub = String(k); // for tests: the paths drawn are rung k's
     }
 
     // Dragging the start: the paths of the nearest start of the grid, drawn whole.
@@ -498,16 +498,11 @@
       const i = near(G.x, x), j = near(G.y, y);
       const cell = `${i},${j}`;
       if (cell === this.drag.cell) return;
-      const t0 = performance.now();
       this.drag.cell = cell;
       this.drag.start = [G.x[i], G.y[j]];
       m.runs = G.at(i, j);
       Plotly.restyle(this.gd2, { x: [[G.x[i]]], y: [[G.y[j]]] }, [m.base + 2 * m.runs.length]);
-      this.frame = -1;
-      ov.frame = -1;
-      this.show(m.frames - 1); // whole paths: where each run goes from here
-      this.stats.drags = (this.stats.drags || 0) + 1;
-      this.stats.dragMs = Math.round((performance.now() - t0) * 10) / 10;
+      this.redraw(m.frames - 1); // whole paths: where each run goes from here
       this.root.dataset.startCell = cell; // for tests: the paths drawn start there
     }
 

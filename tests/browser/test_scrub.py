@@ -25,8 +25,7 @@ LADDER = """() => {
            shown: P.scrubK, label: P.legendRows[L.run].label.textContent,
            path: document.querySelectorAll(".llp-path")[L.run].getAttribute("d"),
            out: document.querySelector(".llp-scrub-value").textContent,
-           ready: document.getElementById("llp-root").dataset.ready,
-           scrubs: P.stats.scrubs || 0 };
+           ready: document.getElementById("llp-root").dataset.ready };
 }"""
 
 
