@@ -71,13 +71,10 @@ def focus_player(frame):
 def drag_camera(page, frame):
     """Rotate the 3-D view with the mouse, as a user would; return the new camera.
 
-    The camera is read after the drag's own ``plotly_relayout`` (fired on release), not at
-    its first change: on a busy machine the first change is mid-drag.
+    Returns once the drag has settled: the layout's camera (written by the drag's
+    ``plotly_relayout``) has moved and equals the scene's live camera. On a busy machine
+    a camera read right after the first change is mid-drag.
     """
-    frame.evaluate(
-        """() => { const gd = LLPlayer.current().gd3; window.__relayouts = 0;
-                   gd.on("plotly_relayout", () => { window.__relayouts++; }); }"""
-    )
     before = frame.evaluate(CAMERA)
     box = frame.locator(".llp-3d").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -85,10 +82,11 @@ def drag_camera(page, frame):
     page.mouse.down()
     page.mouse.move(cx + 140, cy + 50, steps=12)
     page.mouse.up()
-    wait_until(lambda: frame.evaluate("window.__relayouts") > 0, what="the drag's relayout")
-    return wait_until(
-        lambda: (
-            (c := frame.evaluate(CAMERA)) and c["layout"]["eye"] != before["layout"]["eye"] and c
-        ),
-        what="the drag to change the camera",
-    )
+
+    def settled():
+        c = frame.evaluate(CAMERA)
+        eye, gl = c["layout"]["eye"], c["gl"]["eye"]
+        moved = eye != before["layout"]["eye"]
+        return moved and all(abs(eye[a] - gl[a]) <= 1e-6 for a in "xyz") and c
+
+    return wait_until(settled, what="the drag to change the camera and settle")
